@@ -1,0 +1,33 @@
+/**
+ * Features as columns of Float64 (column-major: histogram building and binning walk one feature at a time).
+ * Missing values are NaN.
+ */
+export type FeatureMatrix = {
+  readonly rows: number;
+  readonly names: readonly string[];
+  readonly columns: readonly Float64Array[];
+};
+
+export function featureMatrix(names: readonly string[], columns: readonly Float64Array[]): FeatureMatrix {
+  if (names.length !== columns.length) throw new Error(`${names.length} names for ${columns.length} columns`);
+  const rows = columns[0]?.length ?? 0;
+  columns.forEach((column, i) => {
+    if (column.length !== rows) throw new Error(`column ${names[i]} has ${column.length} rows, expected ${rows}`);
+  });
+  return { rows, names, columns };
+}
+
+/** The rows at `indices`, in that order. */
+export function takeRows(matrix: FeatureMatrix, indices: ArrayLike<number>): FeatureMatrix {
+  const columns = matrix.columns.map((column) => {
+    const out = new Float64Array(indices.length);
+    for (let i = 0; i < indices.length; i++) out[i] = column[indices[i]!]!;
+    return out;
+  });
+  return { rows: indices.length, names: matrix.names, columns };
+}
+
+/** A matrix with one extra column appended (e.g. the treatment flag for an S-learner). */
+export function withColumn(matrix: FeatureMatrix, name: string, column: Float64Array): FeatureMatrix {
+  return featureMatrix([...matrix.names, name], [...matrix.columns, column]);
+}
