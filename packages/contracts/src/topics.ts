@@ -32,6 +32,16 @@ const CONSUMERS: ReadonlyArray<{ service: ServiceName; event: EventName }> = [
   { service: 'gateway', event: 'segmentFailed' },
 ];
 
+/** Which services publish each event; `segment.failed` can come from any stage. */
+export const PRODUCERS: Readonly<Record<EventName, readonly ServiceName[]>> = {
+  objectiveSubmitted: ['gateway'],
+  objectiveInterpreted: ['interpreter'],
+  upliftScored: ['uplift-scoring'],
+  segmentBuilt: ['query-builder'],
+  segmentReady: ['activation'],
+  segmentFailed: ['interpreter', 'uplift-scoring', 'query-builder', 'activation'],
+};
+
 export function deadLetterTopicOf(topic: string): string {
   return `${topic}-dead-letter`;
 }
