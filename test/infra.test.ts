@@ -51,6 +51,14 @@ describe('terraform', () => {
     assert.equal(module.resource.google_cloud_run_v2_service.this[0].template[0].service_account, '${google_service_account.this.email}');
   });
 
+  it('declares the Firestore indexes the segment store list query needs', async () => {
+    const main = await parseHcl('main.tf', read('infra/terraform/main.tf'));
+    const indexes = Object.values(main.resource.google_firestore_index as Record<string, Array<{ fields: Array<{ field_path: string }> }>>);
+    const fieldLists = indexes.map((index) => index[0]!.fields.map((field) => field.field_path).join(','));
+    assert.deepEqual(fieldLists.sort(), ['createdAt,id', 'status,createdAt,id']);
+    assert.match(read('packages/platform/src/firestoreSegmentStore.ts'), /orderBy\('createdAt', 'desc'\)\.orderBy\('id', 'desc'\)/);
+  });
+
   it('gives every IAM binding a one-line reason', () => {
     const files = [
       'infra/terraform/main.tf',

@@ -62,3 +62,34 @@ resource "google_project_iam_member" "interpreter_vertex" {
   role    = "roles/aiplatform.user" # generateContent on Gemini models
   member  = "serviceAccount:${module.service["interpreter"].service_account_email}"
 }
+
+# Composite indexes behind SegmentStore.list (newest first, optionally filtered by status).
+resource "google_firestore_index" "segments_by_created" {
+  database   = google_firestore_database.segments.name
+  collection = "segments"
+  fields {
+    field_path = "createdAt"
+    order      = "DESCENDING"
+  }
+  fields {
+    field_path = "id"
+    order      = "DESCENDING"
+  }
+}
+
+resource "google_firestore_index" "segments_by_status_created" {
+  database   = google_firestore_database.segments.name
+  collection = "segments"
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createdAt"
+    order      = "DESCENDING"
+  }
+  fields {
+    field_path = "id"
+    order      = "DESCENDING"
+  }
+}
