@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SERVICES, SUBSCRIPTIONS, TOPICS } from '@aether/contracts/topics';
+import { deadLetterReaderOf, SERVICES, SUBSCRIPTIONS, TOPICS } from '@aether/contracts/topics';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parse as parseYaml } from 'yaml';
 import { deployableServices, generatedFiles, repoRoot } from '../scripts/generate.ts';
@@ -41,6 +41,7 @@ describe('terraform', () => {
     assert.match(subscription.retry_policy[0].minimum_backoff, /min_backoff_seconds/);
     assert.ok(subscription.push_config[0].oidc_token, 'push subscriptions carry an OIDC token');
     assert.equal(module.resource.google_pubsub_topic.dead_letter[0].name, '${var.name}-dead-letter');
+    assert.equal(module.resource.google_pubsub_subscription.dead_letter_reader[0].name, deadLetterReaderOf('${var.name}-dead-letter'));
   });
 
   it('deploys one Cloud Run service with its own service account per service folder', async () => {

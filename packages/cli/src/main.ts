@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /** The `aether` command. Each subcommand lives in `commands/` and is listed here once. */
 import { type Command, UsageError } from './command.ts';
+import { dataCommand } from './commands/data.ts';
+import { interpretCommand } from './commands/interpret.ts';
+import { upliftCommand } from './commands/uplift.ts';
 
-const COMMANDS: Command[] = [];
+const COMMANDS: Command[] = [dataCommand, upliftCommand, interpretCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length), 4);

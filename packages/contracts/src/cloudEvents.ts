@@ -63,3 +63,25 @@ export function fromPubSubMessage(message: { data: Buffer | Uint8Array | string;
   }
   return { ok: true, event: parsed.value as CloudEvent };
 }
+
+/**
+ * The JSON body Pub/Sub POSTs to a push endpoint (https://cloud.google.com/pubsub/docs/push). Open objects: Pub/Sub
+ * also sends snake_case duplicates (`message_id`, `publish_time`) and may add fields.
+ */
+export const PubSubPushEnvelope = Type.Object(
+  {
+    message: Type.Object(
+      {
+        data: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', description: 'Message body, base64.' })),
+        attributes: Type.Optional(Type.Record(Type.String(), Type.String())),
+        messageId: Type.String({ minLength: 1 }),
+        publishTime: Type.Optional(Type.String()),
+      },
+      { additionalProperties: true },
+    ),
+    subscription: Type.String({ minLength: 1, description: 'Full subscription path, projects/<p>/subscriptions/<s>.' }),
+    deliveryAttempt: Type.Optional(Type.Integer({ minimum: 1, description: 'Present when the subscription has a dead-letter policy.' })),
+  },
+  { $id: 'PubSubPushEnvelope', additionalProperties: true, description: 'A Pub/Sub push delivery.' },
+);
+export type PubSubPushEnvelope = Static<typeof PubSubPushEnvelope>;

@@ -46,6 +46,11 @@ export function deadLetterTopicOf(topic: string): string {
   return `${topic}-dead-letter`;
 }
 
+/** The subscription on a dead-letter topic through which dead letters are read (ops, tests). */
+export function deadLetterReaderOf(deadLetterTopic: string): string {
+  return `${deadLetterTopic}.reader`;
+}
+
 export const SUBSCRIPTIONS: readonly SubscriptionDefinition[] = CONSUMERS.map(({ service, event }) => {
   const { topic } = EVENTS[event];
   return {

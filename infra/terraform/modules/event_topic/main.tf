@@ -33,8 +33,8 @@ resource "google_pubsub_topic" "dead_letter" {
 }
 
 # Kept so dead letters can be read and replayed by ops.
-resource "google_pubsub_subscription" "dead_letter_inspect" {
-  name                       = "${var.name}-dead-letter.inspect"
+resource "google_pubsub_subscription" "dead_letter_reader" {
+  name                       = "${var.name}-dead-letter.reader"
   topic                      = google_pubsub_topic.dead_letter.id
   message_retention_duration = "604800s"
 }

@@ -1,0 +1,52 @@
+/** `aether data …`: dispatches to the data subcommands, each in its own module. */
+import { type Command, UsageError } from '../command.ts';
+import { runDataImport, runDataImportHillstrom } from './dataImport.ts';
+import { runDataSchema } from './dataSchema.ts';
+
+const USAGE = `Usage: aether data <subcommand> [options]
+
+Subcommands:
+  generate          synthetic customers, behaviour and experiments with known truth
+  import            aether data import --table <name> <file.csv|file.parquet|file.ndjson> [--mode append|replace] [--data-dir D]
+  import-hillstrom  aether data import-hillstrom <hillstrom.csv> [--mode append|replace] [--data-dir D]
+  schema            aether data schema [--markdown | --ddl duckdb|bigquery] [--out FILE]
+
+Imports check every row against the table's contract and commit nothing unless the whole file is good.
+The warehouse is the DuckDB file <data-dir>/warehouse.duckdb (default data dir: .data).`;
+
+type Subcommand = (argv: string[]) => Promise<number>;
+
+/** The generator's module is another engineer's; it exports `runDataGenerate(argv)`. */
+async function runDataGenerate(argv: string[]): Promise<number> {
+  const modulePath = './dataGenerate.ts';
+  let module: { runDataGenerate?: Subcommand };
+  try {
+    module = (await import(modulePath)) as { runDataGenerate?: Subcommand };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new Error('`data generate` is not available yet (packages/cli/src/commands/dataGenerate.ts is missing)');
+    }
+    throw error;
+  }
+  if (typeof module.runDataGenerate !== 'function') throw new Error('dataGenerate.ts does not export runDataGenerate(argv)');
+  return module.runDataGenerate(argv);
+}
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  generate: runDataGenerate,
+  import: runDataImport,
+  'import-hillstrom': runDataImportHillstrom,
+  schema: runDataSchema,
+};
+
+export const dataCommand: Command = {
+  name: 'data',
+  summary: 'generate, import and describe warehouse data',
+  usage: USAGE,
+  run: async (argv) => {
+    const [name, ...rest] = argv;
+    const subcommand = name === undefined ? undefined : SUBCOMMANDS[name];
+    if (!subcommand) throw new UsageError(name === undefined ? 'missing subcommand' : `unknown subcommand "${name}"`);
+    return subcommand(rest);
+  },
+};

@@ -1,0 +1,252 @@
+/**
+ * `aether uplift fit|predict|evaluate|sql`: the analyst's way to fit a CATE model on a CSV of a randomised campaign,
+ * score another CSV, evaluate it on labelled rows, and print the model as SQL for the warehouse.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type CsvTable, formatCsv, parseCsv } from '@aether/uplift/csv';
+import { encodeTable, inferSchema, parseNumber } from '@aether/uplift/encoding';
+import { modelToJSON, parseModelFile } from '@aether/uplift/modelFile';
+import { upliftSql } from '@aether/uplift/modelSql';
+import {
+  type ArmEvaluation,
+  evaluateUplift,
+  fitUpliftModel,
+  LEARNER_CHOICES,
+  type LearnerChoice,
+  predictUplift,
+  type UpliftModel,
+} from '@aether/uplift/upliftModel';
+import { type Command, UsageError } from '../command.ts';
+
+const USAGE = `Usage: aether uplift <subcommand> [options]
+
+Subcommands:
+  fit       --data train.csv --treatment <col> --control <value> --outcome <col>
+            [--learner auto|s|t|x|dr] [--features a,b,c] [--seed N] --out model.json
+  predict   --model model.json --data test.csv --out preds.csv
+            (columns: row_index, then uplift_<treatment value> per treatment)
+  evaluate  --model model.json --data test.csv [--json]
+            (Qini, AUUC, uplift@10/20/30 and ATE ± 95% CI per treatment)
+  sql       --model model.json [--dialect duckdb|bigquery] [--out model.sql.json]
+            (one SQL expression per treatment over the feature columns)
+
+Features default to every column except the treatment and the outcome; string columns are one-hot encoded with the
+categories seen at fit time (unseen values score as all-zero). --learner auto (default) picks the learner and its
+capacity by inner cross-validated Qini on the training rows.`;
+
+type Options = Record<string, string | boolean | undefined>;
+
+function options(argv: string[], spec: Record<string, 'string' | 'boolean'>): Options {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])),
+      strict: true,
+      allowPositionals: false,
+    });
+    return values as Options;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function required(values: Options, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function readCsv(path: string): CsvTable {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return parseCsv(text);
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+}
+
+function readModel(path: string): UpliftModel {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read model ${path}: ${(error as Error).message}`);
+  }
+  return parseModelFile(json);
+}
+
+function column(table: CsvTable, name: string, role: string, path: string): number {
+  const index = table.header.indexOf(name);
+  if (index < 0) throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${table.header.join(', ')}`);
+  return index;
+}
+
+function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string) {
+  const ti = column(table, treatmentColumn, 'treatment', path);
+  const oi = column(table, outcomeColumn, 'outcome', path);
+  const treatment = table.rows.map((row, r) => {
+    const value = row[ti]!;
+    if (value === '') throw new Error(`${path}: line ${table.lines[r]}, column "${treatmentColumn}": the treatment is empty`);
+    return value;
+  });
+  const y = Float64Array.from(table.rows, (row, r) => {
+    const value = parseNumber(row[oi]!);
+    if (Number.isNaN(value)) throw new Error(`${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number, got ${JSON.stringify(row[oi])}`);
+    return value;
+  });
+  return { treatment, y };
+}
+
+function encode(model: UpliftModel, table: CsvTable, path: string) {
+  try {
+    return encodeTable(model.schema, table);
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+}
+
+const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}`;
+
+async function runFit(argv: string[]): Promise<number> {
+  const v = options(argv, {
+    data: 'string',
+    treatment: 'string',
+    control: 'string',
+    outcome: 'string',
+    learner: 'string',
+    features: 'string',
+    seed: 'string',
+    out: 'string',
+  });
+  const dataPath = required(v, 'data');
+  const treatmentColumn = required(v, 'treatment');
+  const control = required(v, 'control');
+  const outcomeColumn = required(v, 'outcome');
+  const out = required(v, 'out');
+  const learner = (v.learner ?? 'auto') as string;
+  if (!(LEARNER_CHOICES as readonly string[]).includes(learner)) throw new UsageError(`--learner must be one of ${LEARNER_CHOICES.join('|')}, got "${learner}"`);
+  const seedText = (v.seed ?? '0') as string;
+  const seed = Number(seedText);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
+  const table = readCsv(dataPath);
+  const { treatment, y } = treatmentAndOutcome(table, dataPath, treatmentColumn, outcomeColumn);
+  const features =
+    typeof v.features === 'string'
+      ? v.features
+          .split(',')
+          .map((f) => f.trim())
+          .filter((f) => f !== '')
+      : table.header.filter((name) => name !== treatmentColumn && name !== outcomeColumn);
+  for (const feature of features) {
+    column(table, feature, 'feature', dataPath);
+    if (feature === treatmentColumn || feature === outcomeColumn) throw new UsageError(`--features must not include the ${feature === treatmentColumn ? 'treatment' : 'outcome'} column "${feature}"`);
+  }
+  if (features.length === 0) throw new UsageError('no feature columns');
+  const schema = inferSchema(table, features);
+  const model = fitUpliftModel({
+    schema,
+    x: encodeTable(schema, table),
+    treatment,
+    control,
+    y,
+    treatmentColumn,
+    outcomeColumn,
+    learner: learner as LearnerChoice,
+    seed,
+  });
+  writeFileSync(out, `${JSON.stringify(modelToJSON(model), null, 1)}\n`);
+  console.log(`fitted ${model.arms.length} treatment(s) on ${model.rows} rows (${model.outcome} outcome "${outcomeColumn}"); wrote ${out}`);
+  for (const arm of model.arms) {
+    const unit = model.outcome === 'binary' ? ' pp' : '';
+    const scale = model.outcome === 'binary' ? pct : (n: number) => n.toPrecision(4);
+    console.log(`\n${arm.treatment} vs ${control}: ${arm.selection.winner}`);
+    console.log(`  inner-validation Qini ${arm.holdout.qini.toFixed(4)} ± ${arm.holdout.qiniStandardError.toFixed(4)}`);
+    console.log(`  ATE ${scale(arm.ate.ate)}${unit} (95% CI ${scale(arm.ate.ciLow)} to ${scale(arm.ate.ciHigh)})`);
+    for (const rule of arm.explanation.rules.slice(0, 3)) console.log(`  ${rule.text}`);
+  }
+  return 0;
+}
+
+async function runPredict(argv: string[]): Promise<number> {
+  const v = options(argv, { model: 'string', data: 'string', out: 'string' });
+  const model = readModel(required(v, 'model'));
+  const dataPath = required(v, 'data');
+  const out = required(v, 'out');
+  const table = readCsv(dataPath);
+  const predictions = predictUplift(model, encode(model, table, dataPath));
+  const header = ['row_index', ...predictions.map((p) => `uplift_${p.treatment}`)];
+  const rows = table.rows.map((_, i) => [i, ...predictions.map((p) => p.uplift[i]!)]);
+  writeFileSync(out, formatCsv(header, rows));
+  console.log(`scored ${table.rows.length} rows for ${predictions.length} treatment(s); wrote ${out}`);
+  return 0;
+}
+
+function evaluationTable(model: UpliftModel, evaluations: ArmEvaluation[]): string {
+  const header = ['treatment', 'rows', 'qini', 'qini_se', 'auuc', 'uplift@10', 'uplift@20', 'uplift@30', 'ate', 'ate_95ci'];
+  const f = (n: number) => n.toFixed(4);
+  const rows = evaluations.map((e) => [
+    e.treatment,
+    String(e.rows),
+    f(e.qini),
+    f(e.qiniStandardError),
+    f(e.auuc),
+    f(e.upliftAt10),
+    f(e.upliftAt20),
+    f(e.upliftAt30),
+    f(e.ate.ate),
+    `[${f(e.ate.ciLow)}, ${f(e.ate.ciHigh)}]`,
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ');
+  return [`outcome "${model.outcomeColumn}", control "${model.control}"`, line(header), ...rows.map(line)].join('\n');
+}
+
+async function runEvaluate(argv: string[]): Promise<number> {
+  const v = options(argv, { model: 'string', data: 'string', json: 'boolean' });
+  const model = readModel(required(v, 'model'));
+  const dataPath = required(v, 'data');
+  const table = readCsv(dataPath);
+  const x = encode(model, table, dataPath);
+  const { treatment, y } = treatmentAndOutcome(table, dataPath, model.treatmentColumn, model.outcomeColumn);
+  const evaluations = evaluateUplift(model, x, treatment, y);
+  console.log(v.json ? JSON.stringify({ outcome: model.outcomeColumn, control: model.control, treatments: evaluations }) : evaluationTable(model, evaluations));
+  return 0;
+}
+
+async function runSql(argv: string[]): Promise<number> {
+  const v = options(argv, { model: 'string', dialect: 'string', out: 'string' });
+  const model = readModel(required(v, 'model'));
+  const dialect = (v.dialect ?? 'duckdb') as string;
+  if (dialect !== 'duckdb' && dialect !== 'bigquery') throw new UsageError(`--dialect must be duckdb or bigquery, got "${dialect}"`);
+  const text = JSON.stringify({ dialect, treatments: upliftSql(model, dialect) });
+  if (typeof v.out === 'string') {
+    writeFileSync(v.out, `${text}\n`);
+    console.log(`wrote ${v.out}`);
+  } else console.log(text);
+  return 0;
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  fit: runFit,
+  predict: runPredict,
+  evaluate: runEvaluate,
+  sql: runSql,
+};
+
+export const upliftCommand: Command = {
+  name: 'uplift',
+  summary: 'fit, score, evaluate and compile uplift (CATE) models from CSV files',
+  usage: USAGE,
+  run: async (argv) => {
+    const [name, ...rest] = argv;
+    const subcommand = name === undefined ? undefined : SUBCOMMANDS[name];
+    if (!subcommand) throw new UsageError(name === undefined ? 'missing subcommand' : `unknown subcommand "${name}"`);
+    return subcommand(rest);
+  },
+};

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { deadLetterReaderOf, SUBSCRIPTIONS, type SubscriptionDefinition } from '@aether/contracts/topics';
+import { PubSub } from '@google-cloud/pubsub';
+import { OAuth2Client } from 'google-auth-library';
+import { pino } from 'pino';
+import { createPubSubBus, type PubSubBus } from './pubSubBus.ts';
+import { emulatorHost } from './testing/emulators.ts';
+
+const emulator = emulatorHost('pubsub');
+const projectId = process.env.PUBSUB_PROJECT_ID ?? 'aether-test';
+const log = pino({ level: 'silent' });
+const subscription: SubscriptionDefinition & { event: 'objectiveSubmitted' } = {
+  ...SUBSCRIPTIONS.find((candidate) => candidate.event === 'objectiveSubmitted')!,
+  event: 'objectiveSubmitted',
+  maxDeliveryAttempts: 3,
+  minBackoffSeconds: 0.5,
+  maxBackoffSeconds: 30,
+  ackDeadlineSeconds: 20,
+};
+const data = { segmentId: 'seg_pubsub00001', text: 'Win back lapsed customers', asOf: '2026-11-01' };
+
+describe('Pub/Sub bus (emulator)', 'skip' in emulator ? { skip: emulator.skip } : {}, () => {
+  const host = 'host' in emulator ? emulator.host : '';
+  const buses: PubSubBus[] = [];
+  const admin = new PubSub({ projectId, apiEndpoint: host, authClient: new OAuth2Client() });
+  const open = (namePrefix: string, maxMessages?: number) => {
+    const bus = createPubSubBus({
+      projectId,
+      apiEndpoint: host,
+      service: 'gateway',
+      log,
+      namePrefix,
+      ...(maxMessages ? { maxMessages } : {}),
+    });
+    buses.push(bus);
+    return bus;
+  };
+  after(async () => {
+    await Promise.all(buses.map((bus) => bus.close()));
+    await admin.close();
+  });
+
+  it('creates subscriptions with their dead-letter and retry policies, idempotently', async () => {
+    const prefix = `u${process.pid}a-`;
+    const bus = open(prefix);
+    await bus.ensureTopology([subscription]);
+    await bus.ensureTopology([subscription]);
+    const [metadata] = await admin.subscription(prefix + subscription.name).getMetadata();
+    assert.equal(metadata.topic, `projects/${projectId}/topics/${prefix}objective-submitted`);
+    assert.equal(metadata.ackDeadlineSeconds, 20);
+    assert.equal(metadata.deadLetterPolicy?.deadLetterTopic, `projects/${projectId}/topics/${prefix}objective-submitted-dead-letter`);
+    assert.equal(metadata.deadLetterPolicy?.maxDeliveryAttempts, 5, 'raised to the Pub/Sub minimum; the dispatcher enforces 3');
+    assert.deepEqual(
+      [metadata.retryPolicy?.minimumBackoff, metadata.retryPolicy?.maximumBackoff].map((d) => [Number(d?.seconds ?? 0), d?.nanos ?? 0]),
+      [
+        [0, 500_000_000],
+        [30, 0],
+      ],
+    );
+    const [readerExists] = await admin.subscription(prefix + deadLetterReaderOf('segment-ready-dead-letter')).exists();
+    assert.ok(readerExists, 'every dead-letter topic has a reader subscription');
+  });
+
+  it('holds at most maxMessages messages at once (flow control)', async () => {
+    const bus = open(`u${process.pid}b-`, 2);
+    await bus.ensureTopology([subscription]);
+    let allPublished: () => void = () => undefined;
+    // Handlers hold until every message is published, so the peak does not depend on how fast publishing is.
+    const published = new Promise<void>((resolve) => {
+      allPublished = resolve;
+    });
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    await bus.subscribe(subscription, async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await published;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      done += 1;
+      return { kind: 'done' };
+    });
+    await Promise.all(Array.from({ length: 6 }, () => bus.publish('objectiveSubmitted', data, { subject: data.segmentId })));
+    allPublished();
+    const deadline = Date.now() + 10_000;
+    while (done < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(done, 6);
+    assert.equal(peak, 2);
+  });
+});
