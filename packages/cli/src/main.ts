@@ -3,9 +3,10 @@
 import { type Command, UsageError } from './command.ts';
 import { dataCommand } from './commands/data.ts';
 import { interpretCommand } from './commands/interpret.ts';
+import { startCommand } from './commands/start.ts';
 import { upliftCommand } from './commands/uplift.ts';
 
-const COMMANDS: Command[] = [dataCommand, upliftCommand, interpretCommand];
+const COMMANDS: Command[] = [startCommand, dataCommand, upliftCommand, interpretCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length), 4);

@@ -5,9 +5,9 @@
  */
 
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { GoogleGenAIOptions } from '@google/genai';
+import { OAuth2Client } from 'google-auth-library';
 
 type AuthClient = NonNullable<NonNullable<GoogleGenAIOptions['googleAuthOptions']>['authClient']>;
 
@@ -78,15 +78,9 @@ export async function startFakeVertex(script: FakeReply[]): Promise<FakeVertex> 
 
 /**
  * Offline credentials: an OAuth2 client holding a non-expiring access token, so `google-auth-library` adds
- * `Authorization: Bearer …` without fetching anything. The library is `@google/genai`'s own dependency, loaded
- * from beside it so the two agree on the class.
+ * `Authorization: Bearer …` without fetching anything.
  */
 export function offlineAuthClient(token = 'test-token'): AuthClient {
-  const requireFromGenai = createRequire(import.meta.resolve('@google/genai'));
-  // `require` is untyped: this is the one place its result is given the type genai expects.
-  const { OAuth2Client } = requireFromGenai('google-auth-library') as {
-    OAuth2Client: new () => AuthClient & { setCredentials(credentials: { access_token: string; expiry_date: number }): void };
-  };
   const client = new OAuth2Client();
   client.setCredentials({ access_token: token, expiry_date: Date.now() + 3_600_000 });
   return client;
