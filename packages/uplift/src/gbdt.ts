@@ -1,0 +1,358 @@
+/**
+ * Histogram gradient-boosted trees (binary log-loss or squared error): quantile-binned features, depth-wise trees
+ * with the histogram subtraction trick, learnt default directions for missing values, L2 and hessian/row limits per
+ * leaf, row and column subsampling, early stopping on a validation set. Deterministic for a seed.
+ */
+import { binColumn, fitFeatureBins } from './gbdtBinning.ts';
+import { packRows } from './gbdtHistogram.ts';
+import { type GbdtParams, resolveGbdtParams } from './gbdtParams.ts';
+import { gbdtToSql } from './gbdtSql.ts';
+import { addTreePredictions, createTreeGrower, type GbdtTree, growTree, leafOfRow } from './gbdtTree.ts';
+import type { FittedModel, Objective, SqlDialect } from './learner.ts';
+import { type FeatureMatrix, takeRows } from './matrix.ts';
+import { createRandom, shuffleInPlace } from './random.ts';
+
+export type { GbdtParams } from './gbdtParams.ts';
+export { defaultGbdtParams } from './gbdtParams.ts';
+export type { GbdtTree } from './gbdtTree.ts';
+
+export type GbdtFitOptions = {
+  /** Non-negative row weights (they scale gradients and hessians). */
+  weights?: Float64Array;
+  /** Early-stopping set; without it, `validationFraction` of the training rows is held out (when stopping is on). */
+  validation?: { x: FeatureMatrix; y: Float64Array };
+};
+
+export type GbdtModel = FittedModel & {
+  readonly kind: 'gbdt';
+  readonly featureNames: readonly string[];
+  readonly baseScore: number;
+  readonly trees: readonly GbdtTree[];
+  /** Validation loss after each tree (empty without early stopping), and the number of trees kept. */
+  readonly validationLoss: readonly number[];
+  /** Raw scores (log-odds for 'binary'). */
+  predictMargin(x: FeatureMatrix): Float64Array;
+};
+
+export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtParams> = {}, options: GbdtFitOptions = {}): GbdtModel {
+  const params = resolveGbdtParams(given);
+  checkTarget('y', y, x.rows, params.objective);
+  const weights = options.weights;
+  if (weights) checkWeights(weights, x.rows);
+
+  let train = { x, y, weights };
+  let validation = options.validation;
+  if (validation) {
+    checkTarget('validation.y', validation.y, validation.x.rows, params.objective);
+    validation = { x: alignColumns(validation.x, x.names), y: validation.y };
+  } else if (params.earlyStoppingRounds > 0) {
+    const order = shuffleInPlace(
+      Int32Array.from({ length: x.rows }, (_, i) => i),
+      createRandom(params.seed ^ 0x5eed),
+    );
+    const held = Math.max(1, Math.round(x.rows * params.validationFraction));
+    if (held >= x.rows) throw new Error(`too few rows (${x.rows}) to hold out a validation set`);
+    const valRows = order.subarray(0, held).sort();
+    const trainRows = order.subarray(held).sort();
+    validation = { x: takeRows(x, valRows), y: pick(y, valRows) };
+    train = { x: takeRows(x, trainRows), y: pick(y, trainRows), weights: weights && pick(weights, trainRows) };
+  }
+  if (train.x.rows === 0) throw new Error('cannot fit a GBDT on zero rows');
+  if (x.columns.length === 0) throw new Error('cannot fit a GBDT without features');
+
+  const n = train.x.rows;
+  const bins = fitFeatureBins(train.x, params.maxBins, params.seed);
+  const binned = train.x.columns.map((column, f) => binColumn(column, bins.upper[f]!));
+  const { layout, codes } = packRows(bins, binned, n);
+  const grower = createTreeGrower(layout, bins, binned, codes, n, params);
+
+  const baseScore = initialScore(train.y, train.weights, params.objective);
+  const margin = params.objective === 'regression' ? new Float64Array(n).fill(baseScore) : new Float64Array(0);
+  // For log-loss, e^(−margin) is carried along by multiplying with e^(−leaf value): 16 exps per tree, not one per row.
+  const expNegMargin = params.objective === 'binary' ? new Float64Array(n).fill(Math.exp(-baseScore)) : new Float64Array(0);
+  const gh = new Float64Array(2 * n);
+  const rows = new Int32Array(n);
+  const leafOf = new Int32Array(n);
+  const inSample = new Uint8Array(n);
+  const random = createRandom(params.seed);
+  const nFeatures = x.columns.length;
+  const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
+  const featureCount = Math.max(1, Math.round(nFeatures * params.colSubsample));
+  const validationMargin = validation ? new Float64Array(validation.y.length).fill(baseScore) : undefined;
+  const validationLoss: number[] = [];
+  const trees: GbdtTree[] = [];
+  let bestLoss = Number.POSITIVE_INFINITY;
+  let bestCount = 0;
+
+  if (params.objective === 'binary') binaryGradients(train.y, train.weights, expNegMargin, gh);
+  else squaredErrorGradients(train.y, train.weights, margin, gh);
+  for (let t = 0; t < params.nTrees; t++) {
+    let used = 0;
+    if (params.rowSubsample < 1) {
+      for (let r = 0; r < n; r++) {
+        const keep = random.next() < params.rowSubsample ? 1 : 0;
+        inSample[r] = keep;
+        if (keep) rows[used++] = r;
+      }
+      if (used === 0) {
+        rows[used++] = 0;
+        inSample[0] = 1;
+      }
+    } else {
+      for (let r = 0; r < n; r++) rows[r] = r;
+      used = n;
+    }
+    let features = allFeatures;
+    if (featureCount < nFeatures) {
+      features = shuffleInPlace(Int32Array.from(allFeatures), random).subarray(0, featureCount).sort();
+    }
+    const tree = growTree(grower, rows, used, gh, features, leafOf);
+    trees.push(tree);
+    if (used < n) {
+      // Rows left out of this tree still get its contribution before the next gradients.
+      for (let r = 0; r < n; r++) if (inSample[r] === 0) leafOf[r] = leafOfRow(tree, train.x.columns, r);
+    }
+    // One pass applies the tree and computes the next tree's gradients.
+    if (params.objective === 'binary') {
+      const factor = tree.value.map((v) => Math.exp(-v));
+      applyTreeBinary(leafOf, factor, expNegMargin, train.y, train.weights, gh);
+    } else applyTreeSquaredError(leafOf, tree.value, margin, train.y, train.weights, gh);
+    if (validation && validationMargin && params.earlyStoppingRounds > 0) {
+      addTreePredictions(tree, validation.x.columns, validationMargin);
+      const loss = meanLoss(params.objective, validation.y, validationMargin);
+      validationLoss.push(loss);
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        bestCount = t + 1;
+      } else if (t + 1 - bestCount >= params.earlyStoppingRounds) break;
+    }
+  }
+  if (params.earlyStoppingRounds > 0 && validation) trees.length = bestCount;
+  return gbdtModel(params.objective, x.names, baseScore, trees, validationLoss);
+}
+
+export function gbdtModel(
+  objective: Objective,
+  featureNames: readonly string[],
+  baseScore: number,
+  trees: readonly GbdtTree[],
+  validationLoss: readonly number[] = [],
+): GbdtModel {
+  const predictMargin = (x: FeatureMatrix): Float64Array => {
+    const columns = alignColumns(x, featureNames).columns;
+    const margin = new Float64Array(x.rows).fill(baseScore);
+    for (const tree of trees) addTreePredictions(tree, columns, margin);
+    return margin;
+  };
+  return {
+    kind: 'gbdt',
+    objective,
+    featureNames,
+    baseScore,
+    trees,
+    validationLoss,
+    predictMargin,
+    predict(x) {
+      const margin = predictMargin(x);
+      if (objective === 'binary') for (let i = 0; i < margin.length; i++) margin[i] = 1 / (1 + Math.exp(-margin[i]!));
+      return margin;
+    },
+    toJSON: () => ({
+      kind: 'gbdt',
+      version: 1,
+      objective,
+      featureNames,
+      baseScore,
+      trees: trees.map((tree) => ({
+        feature: [...tree.feature],
+        // JSON has no Infinity: null marks the "present left, missing right" split.
+        threshold: [...tree.threshold].map((v) => (v === Number.POSITIVE_INFINITY ? null : v)),
+        defaultLeft: [...tree.defaultLeft],
+        left: [...tree.left],
+        right: [...tree.right],
+        value: [...tree.value],
+      })),
+    }),
+    toSql: (columns: Readonly<Record<string, string>>, dialect: SqlDialect) =>
+      gbdtToSql({ objective, featureNames, baseScore, trees }, columns, dialect),
+  };
+}
+
+/** Rebuilds a model from `toJSON()` output; malformed input fails with the path of the first bad field. */
+export function gbdtFromJson(value: unknown): GbdtModel {
+  const root = record(value, 'model');
+  if (root.kind !== 'gbdt') throw new Error(`model.kind must be 'gbdt', got ${JSON.stringify(root.kind)}`);
+  if (root.version !== 1) throw new Error(`model.version ${JSON.stringify(root.version)} is not supported (expected 1)`);
+  const objective = root.objective;
+  if (objective !== 'binary' && objective !== 'regression') {
+    throw new Error(`model.objective must be 'binary' or 'regression', got ${JSON.stringify(objective)}`);
+  }
+  const names = root.featureNames;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+    throw new Error('model.featureNames must be an array of strings');
+  }
+  const baseScore = finite(root.baseScore, 'model.baseScore');
+  if (!Array.isArray(root.trees)) throw new Error('model.trees must be an array');
+  const trees = root.trees.map((raw, t): GbdtTree => {
+    const at = `model.trees[${t}]`;
+    const tree = record(raw, at);
+    const ints = (field: string) => numbers(tree[field], `${at}.${field}`, (v) => Number.isInteger(v));
+    const feature = Int32Array.from(ints('feature'));
+    const nodes = feature.length;
+    const thresholdRaw = tree.threshold;
+    if (!Array.isArray(thresholdRaw)) throw new Error(`${at}.threshold must be an array`);
+    const threshold = Float64Array.from(thresholdRaw, (v, i) =>
+      v === null ? Number.POSITIVE_INFINITY : finite(v, `${at}.threshold[${i}]`),
+    );
+    const parsed = {
+      feature,
+      threshold,
+      defaultLeft: Uint8Array.from(numbers(tree.defaultLeft, `${at}.defaultLeft`, (v) => v === 0 || v === 1)),
+      left: Int32Array.from(ints('left')),
+      right: Int32Array.from(ints('right')),
+      value: Float64Array.from(numbers(tree.value, `${at}.value`, Number.isFinite)),
+    };
+    for (const [field, array] of Object.entries(parsed)) {
+      if (array.length !== nodes) throw new Error(`${at}.${field} has ${array.length} entries for ${nodes} nodes`);
+    }
+    for (let i = 0; i < nodes; i++) {
+      if (feature[i]! < 0) continue;
+      if (feature[i]! >= names.length) throw new Error(`${at}.feature[${i}] = ${feature[i]} is not a feature index`);
+      // Children come after their parent, so every walk from the root ends at a leaf.
+      for (const child of [parsed.left[i]!, parsed.right[i]!]) {
+        if (!(child > i && child < nodes)) throw new Error(`${at} node ${i} has an invalid child ${child}`);
+      }
+    }
+    return parsed;
+  });
+  return gbdtModel(objective, names, baseScore, trees);
+}
+
+function record(value: unknown, at: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${at} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function finite(value: unknown, at: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${at} must be a finite number`);
+  return value;
+}
+
+function numbers(value: unknown, at: string, ok: (v: number) => boolean): number[] {
+  if (!Array.isArray(value)) throw new Error(`${at} must be an array`);
+  value.forEach((v, i) => {
+    if (typeof v !== 'number' || !ok(v)) throw new Error(`${at}[${i}] is invalid: ${JSON.stringify(v)}`);
+  });
+  return value as number[];
+}
+
+/** The matrix's columns reordered to `names` (a model's feature order); a missing feature is an error. */
+function alignColumns(x: FeatureMatrix, names: readonly string[]): FeatureMatrix {
+  if (x.names.length === names.length && x.names.every((name, i) => name === names[i])) return x;
+  const index = new Map(x.names.map((name, i) => [name, i]));
+  const columns = names.map((name) => {
+    const i = index.get(name);
+    if (i === undefined) throw new Error(`feature '${name}' is missing from the matrix (has: ${x.names.join(', ')})`);
+    return x.columns[i]!;
+  });
+  return { rows: x.rows, names, columns };
+}
+
+function binaryGradients(y: Float64Array, weights: Float64Array | undefined, expNegMargin: Float64Array, gh: Float64Array) {
+  for (let i = 0; i < y.length; i++) {
+    const p = 1 / (1 + expNegMargin[i]!);
+    const w = weights ? weights[i]! : 1;
+    gh[2 * i] = (p - y[i]!) * w;
+    gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
+  }
+}
+
+/** Log-loss needs only e^(−margin): the margin itself is never formed during training. */
+function applyTreeBinary(
+  leafOf: Int32Array,
+  factor: Float64Array,
+  expNegMargin: Float64Array,
+  y: Float64Array,
+  weights: Float64Array | undefined,
+  gh: Float64Array,
+): void {
+  for (let i = 0; i < y.length; i++) {
+    const e = expNegMargin[i]! * factor[leafOf[i]!]!;
+    expNegMargin[i] = e;
+    const p = 1 / (1 + e);
+    const w = weights ? weights[i]! : 1;
+    gh[2 * i] = (p - y[i]!) * w;
+    gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
+  }
+}
+
+function squaredErrorGradients(y: Float64Array, weights: Float64Array | undefined, margin: Float64Array, gh: Float64Array) {
+  for (let i = 0; i < y.length; i++) {
+    const w = weights ? weights[i]! : 1;
+    gh[2 * i] = (margin[i]! - y[i]!) * w;
+    gh[2 * i + 1] = w;
+  }
+}
+
+function applyTreeSquaredError(
+  leafOf: Int32Array,
+  value: Float64Array,
+  margin: Float64Array,
+  y: Float64Array,
+  weights: Float64Array | undefined,
+  gh: Float64Array,
+): void {
+  for (let i = 0; i < y.length; i++) margin[i]! += value[leafOf[i]!]!;
+  squaredErrorGradients(y, weights, margin, gh);
+}
+
+function initialScore(y: Float64Array, weights: Float64Array | undefined, objective: Objective): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = weights ? weights[i]! : 1;
+    sum += w * y[i]!;
+    total += w;
+  }
+  const mean = total > 0 ? sum / total : 0;
+  if (objective === 'regression') return mean;
+  const p = Math.min(Math.max(mean, 1e-7), 1 - 1e-7);
+  return Math.log(p / (1 - p));
+}
+
+/** Mean log-loss ('binary', from margins) or mean squared error ('regression'). */
+export function meanLoss(objective: Objective, y: Float64Array, margin: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const m = margin[i]!;
+    const t = y[i]!;
+    if (objective === 'binary') {
+      // log(1 + e^m) − t·m, computed without overflow.
+      total += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - t * m;
+    } else total += (m - t) * (m - t);
+  }
+  return y.length > 0 ? total / y.length : 0;
+}
+
+function checkTarget(name: string, y: Float64Array, rows: number, objective: Objective): void {
+  if (y.length !== rows) throw new Error(`${name} has ${y.length} values for ${rows} rows`);
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (!Number.isFinite(v)) throw new Error(`${name}[${i}] is ${v}; targets must be finite`);
+    if (objective === 'binary' && (v < 0 || v > 1)) throw new Error(`${name}[${i}] is ${v}; binary targets lie in [0, 1]`);
+  }
+}
+
+function checkWeights(weights: Float64Array, rows: number): void {
+  if (weights.length !== rows) throw new Error(`weights has ${weights.length} values for ${rows} rows`);
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    if (!(Number.isFinite(w) && w >= 0)) throw new Error(`weights[${i}] is ${w}; weights must be finite and ≥ 0`);
+  }
+}
+
+function pick(values: Float64Array, indices: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(indices.length);
+  for (let i = 0; i < indices.length; i++) out[i] = values[indices[i]!]!;
+  return out;
+}
