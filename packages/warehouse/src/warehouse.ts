@@ -7,7 +7,9 @@ import type { TableDefinition } from '@aether/contracts/warehouse';
 
 export type Dialect = 'duckdb' | 'bigquery';
 
-export type QueryValue = string | number | bigint | boolean | null | Date | readonly string[] | readonly number[];
+/** A calendar date parameter (DATE in both dialects); a JS `Date` binds as TIMESTAMP. */
+export type DateParam = { readonly date: string };
+export type QueryValue = string | number | bigint | boolean | null | Date | DateParam | readonly string[] | readonly number[];
 export type QueryParams = Record<string, QueryValue>;
 export type Row = Record<string, unknown>;
 
@@ -18,6 +20,20 @@ export type DryRun = {
   estimatedRows: number | null;
 };
 
+export type LoadOptions = {
+  /** `append` (default) adds the rows; `replace` swaps the table's whole content for them. */
+  mode?: 'append' | 'replace';
+};
+
+export function dateParam(date: string): DateParam {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`date parameter must be YYYY-MM-DD, got "${date}"`);
+  return { date };
+}
+
+/**
+ * Values come back as plain JS in both adapters: integers as numbers (bigint only beyond 2^53), DATE as
+ * `YYYY-MM-DD`, TIMESTAMP as an ISO-8601 UTC string (`2025-01-31T09:30:00.000Z`), NUMERIC/DECIMAL as numbers.
+ */
 export interface Warehouse {
   readonly dialect: Dialect;
   /** Creates the tables that do not exist yet (partitioning and clustering where the engine has them). */
@@ -25,8 +41,11 @@ export interface Warehouse {
   query<T extends Row = Row>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Rows in batches, without holding the whole result. */
   stream(sql: string, params?: QueryParams, batchSize?: number): AsyncIterable<Row[]>;
-  /** Appends rows validated against the table's contract; returns how many were written. */
-  load(table: TableDefinition, batches: AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>): Promise<number>;
+  /**
+   * Writes rows validated against the table's contract; returns how many were written. All or nothing: if a row
+   * is invalid or the iterable throws, the table is left as it was.
+   */
+  load(table: TableDefinition, batches: AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>, options?: LoadOptions): Promise<number>;
   dryRun(sql: string, params?: QueryParams): Promise<DryRun>;
   close(): Promise<void>;
 }

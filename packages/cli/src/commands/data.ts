@@ -1,5 +1,6 @@
 /** `aether data …`: dispatches to the data subcommands, each in its own module. */
 import { type Command, UsageError } from '../command.ts';
+import { runDataGenerate } from './dataGenerate.ts';
 import { runDataImport, runDataImportHillstrom } from './dataImport.ts';
 import { runDataSchema } from './dataSchema.ts';
 
@@ -16,24 +17,8 @@ The warehouse is the DuckDB file <data-dir>/warehouse.duckdb (default data dir: 
 
 type Subcommand = (argv: string[]) => Promise<number>;
 
-/** The generator's module is another engineer's; it exports `runDataGenerate(argv)`. */
-async function runDataGenerate(argv: string[]): Promise<number> {
-  const modulePath = './dataGenerate.ts';
-  let module: { runDataGenerate?: Subcommand };
-  try {
-    module = (await import(modulePath)) as { runDataGenerate?: Subcommand };
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new Error('`data generate` is not available yet (packages/cli/src/commands/dataGenerate.ts is missing)');
-    }
-    throw error;
-  }
-  if (typeof module.runDataGenerate !== 'function') throw new Error('dataGenerate.ts does not export runDataGenerate(argv)');
-  return module.runDataGenerate(argv);
-}
-
 const SUBCOMMANDS: Record<string, Subcommand> = {
-  generate: runDataGenerate,
+  generate: (argv) => runDataGenerate(argv),
   import: runDataImport,
   'import-hillstrom': runDataImportHillstrom,
   schema: runDataSchema,

@@ -97,7 +97,8 @@ function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: str
   });
   const y = Float64Array.from(table.rows, (row, r) => {
     const value = parseNumber(row[oi]!);
-    if (Number.isNaN(value)) throw new Error(`${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number, got ${JSON.stringify(row[oi])}`);
+    if (Number.isNaN(value))
+      throw new Error(`${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number, got ${JSON.stringify(row[oi])}`);
     return value;
   });
   return { treatment, y };
@@ -130,7 +131,8 @@ async function runFit(argv: string[]): Promise<number> {
   const outcomeColumn = required(v, 'outcome');
   const out = required(v, 'out');
   const learner = (v.learner ?? 'auto') as string;
-  if (!(LEARNER_CHOICES as readonly string[]).includes(learner)) throw new UsageError(`--learner must be one of ${LEARNER_CHOICES.join('|')}, got "${learner}"`);
+  if (!(LEARNER_CHOICES as readonly string[]).includes(learner))
+    throw new UsageError(`--learner must be one of ${LEARNER_CHOICES.join('|')}, got "${learner}"`);
   const seedText = (v.seed ?? '0') as string;
   const seed = Number(seedText);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
@@ -145,7 +147,8 @@ async function runFit(argv: string[]): Promise<number> {
       : table.header.filter((name) => name !== treatmentColumn && name !== outcomeColumn);
   for (const feature of features) {
     column(table, feature, 'feature', dataPath);
-    if (feature === treatmentColumn || feature === outcomeColumn) throw new UsageError(`--features must not include the ${feature === treatmentColumn ? 'treatment' : 'outcome'} column "${feature}"`);
+    if (feature === treatmentColumn || feature === outcomeColumn)
+      throw new UsageError(`--features must not include the ${feature === treatmentColumn ? 'treatment' : 'outcome'} column "${feature}"`);
   }
   if (features.length === 0) throw new UsageError('no feature columns');
   const schema = inferSchema(table, features);
@@ -215,7 +218,11 @@ async function runEvaluate(argv: string[]): Promise<number> {
   const x = encode(model, table, dataPath);
   const { treatment, y } = treatmentAndOutcome(table, dataPath, model.treatmentColumn, model.outcomeColumn);
   const evaluations = evaluateUplift(model, x, treatment, y);
-  console.log(v.json ? JSON.stringify({ outcome: model.outcomeColumn, control: model.control, treatments: evaluations }) : evaluationTable(model, evaluations));
+  console.log(
+    v.json
+      ? JSON.stringify({ outcome: model.outcomeColumn, control: model.control, treatments: evaluations })
+      : evaluationTable(model, evaluations),
+  );
   return 0;
 }
 

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'aether-uplift-cli-'));
+
+function aether(...args: string[]) {
+  const run = spawnSync(process.execPath, [MAIN, 'uplift', ...args], { encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A seeded campaign CSV: 'email' lifts visits of young customers; written with a BOM, CRLF and no final newline. */
+function campaignCsv(n: number, seed: number): string {
+  let state = seed;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const lines = ['age,segment,arm,visit'];
+  for (let i = 0; i < n; i++) {
+    const age = 18 + Math.floor(next() * 50);
+    const segment = next() < 0.5 ? '"$100 - $1,000"' : 'small';
+    const arm = next() < 0.5 ? 'email' : 'none';
+    const p = 0.2 + (arm === 'email' && age < 35 ? 0.3 : 0);
+    lines.push(`${age},${segment},${arm},${next() < p ? 1 : 0}`);
+  }
+  return `\ufeff${lines.join('\r\n')}`;
+}
+
+const train = join(dir, 'train.csv');
+const test = join(dir, 'test.csv');
+const model = join(dir, 'model.json');
+writeFileSync(train, campaignCsv(1500, 1));
+writeFileSync(test, campaignCsv(600, 2));
+
+describe('aether uplift (end to end)', () => {
+  it('fits a model file from a CSV with a BOM, CRLF and quoted fields', () => {
+    const run = aether(
+      'fit',
+      '--data',
+      train,
+      '--treatment',
+      'arm',
+      '--control',
+      'none',
+      '--outcome',
+      'visit',
+      '--learner',
+      't',
+      '--seed',
+      '1',
+      '--out',
+      model,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /email vs none: T\[linear/);
+    const json = JSON.parse(readFileSync(model, 'utf8'));
+    assert.equal(json.formatVersion, 1);
+    assert.deepEqual(json.schema.features[1], { name: 'segment', type: 'category', categories: ['$100 - $1,000', 'small'] });
+    assert.equal(json.training.learner, 't');
+    assert.ok(json.arms[0].selection.candidates.length >= 3);
+  });
+
+  it('predicts row_index then one uplift column per treatment', () => {
+    const out = join(dir, 'preds.csv');
+    const run = aether('predict', '--model', model, '--data', test, '--out', out);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'row_index,uplift_email');
+    assert.equal(lines.length, 601);
+    assert.match(lines[1]!, /^0,-?\d/);
+    assert.match(lines[600]!, /^599,/);
+  });
+
+  it('evaluates as a table and as JSON', () => {
+    const table = aether('evaluate', '--model', model, '--data', test);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /treatment\s+rows\s+qini\s+qini_se\s+auuc\s+uplift@10\s+uplift@20\s+uplift@30\s+ate\s+ate_95ci/);
+    const json = aether('evaluate', '--model', model, '--data', test, '--json');
+    const result = JSON.parse(json.stdout);
+    assert.equal(result.treatments[0].treatment, 'email');
+    assert.ok(result.treatments[0].qini > 0, json.stdout);
+    assert.ok(result.treatments[0].ate.ciLow < result.treatments[0].ate.ciHigh);
+  });
+
+  it('fails on a bad CSV naming the line and column, with a non-zero exit code', () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'age,segment,arm,visit\n30,small,none,1\n31,sm"all,email,0\n');
+    const run = aether('predict', '--model', model, '--data', bad, '--out', join(dir, 'never.csv'));
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /bad\.csv: line 3, column 2 \("segment"\): quote inside an unquoted field/);
+  });
+
+  it('fails when the data lack a model column or hold text in a numeric one, naming the column', () => {
+    const missing = join(dir, 'missing.csv');
+    writeFileSync(missing, 'age,arm,visit\n30,none,1\n');
+    const run = aether('predict', '--model', model, '--data', missing, '--out', join(dir, 'never.csv'));
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /column "segment" \(a string feature of the model\) is missing/);
+    const text = join(dir, 'text.csv');
+    writeFileSync(text, 'age,segment,arm,visit\n30,small,none,1\nold,small,none,0\n');
+    assert.match(
+      aether('predict', '--model', model, '--data', text, '--out', join(dir, 'never.csv')).stderr,
+      /column "age" is numeric in the model, but line 3 holds "old"/,
+    );
+  });
+
+  it('fails on a non-numeric outcome naming line and column, and on usage errors with exit code 2', () => {
+    const bad = join(dir, 'outcome.csv');
+    writeFileSync(bad, 'age,arm,visit\n30,none,1\n31,email,yes');
+    const run = aether(
+      'fit',
+      '--data',
+      bad,
+      '--treatment',
+      'arm',
+      '--control',
+      'none',
+      '--outcome',
+      'visit',
+      '--out',
+      join(dir, 'm2.json'),
+    );
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /line 3, column "visit": expected a number, got "yes"/);
+    const usage = aether(
+      'fit',
+      '--data',
+      train,
+      '--treatment',
+      'arm',
+      '--control',
+      'none',
+      '--outcome',
+      'visit',
+      '--out',
+      model,
+      '--learner',
+      'magic',
+    );
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--learner must be one of auto\|s\|t\|x\|dr/);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Average treatment effect with a 95% confidence interval. `aipwAte` is the augmented inverse-propensity estimator
+ * with cross-fitted outcome models (linear: logistic or ridge) and the arm's treated share as propensity (the data
+ * come from randomised campaigns); its standard error is the influence function's. `differenceInMeans` is the plain
+ * randomised-experiment estimator with Neyman's variance, used inside rules and segments.
+ */
+import { fitBase } from './baseLearner.ts';
+import { type FeatureMatrix, takeRows } from './matrix.ts';
+import { type ArmData, stratifiedFolds } from './metaLearners.ts';
+
+export type AteEstimate = { ate: number; standardError: number; ciLow: number; ciHigh: number; method: 'aipw' | 'difference-in-means' };
+
+const Z95 = 1.959963984540054;
+
+function interval(ate: number, se: number, method: AteEstimate['method']): AteEstimate {
+  return { ate, standardError: se, ciLow: ate - Z95 * se, ciHigh: ate + Z95 * se, method };
+}
+
+export function differenceInMeans(y: ArrayLike<number>, t: ArrayLike<number>, rows?: ArrayLike<number>): AteEstimate {
+  const sums = [0, 0];
+  const squares = [0, 0];
+  const counts = [0, 0];
+  const n = rows ? rows.length : y.length;
+  for (let r = 0; r < n; r++) {
+    const i = rows ? rows[r]! : r;
+    const g = t[i] === 1 ? 1 : 0;
+    sums[g] = sums[g]! + y[i]!;
+    squares[g] = squares[g]! + y[i]! * y[i]!;
+    counts[g] = counts[g]! + 1;
+  }
+  if (counts[0] === 0 || counts[1] === 0) return interval(Number.NaN, Number.NaN, 'difference-in-means');
+  const means = [sums[0]! / counts[0]!, sums[1]! / counts[1]!];
+  const variance = (g: number) => (counts[g]! > 1 ? (squares[g]! - counts[g]! * means[g]! ** 2) / (counts[g]! - 1) : 0);
+  const se = Math.sqrt(Math.max(0, variance(1)) / counts[1]! + Math.max(0, variance(0)) / counts[0]!);
+  return interval(means[1]! - means[0]!, se, 'difference-in-means');
+}
+
+export function aipwAte(data: ArmData, options: { folds?: number; seed: number; l2?: number }): AteEstimate {
+  const { x, t, y, outcome } = data;
+  const folds = options.folds ?? 3;
+  const fold = stratifiedFolds(t, folds, options.seed);
+  const n = x.rows;
+  let treated = 0;
+  for (let i = 0; i < n; i++) treated += t[i]!;
+  const e = treated / n;
+  const phi = new Float64Array(n);
+  const objective = outcome === 'binary' ? 'binary' : 'regression';
+  for (let k = 0; k < folds; k++) {
+    const rows = (pred: (i: number) => boolean) => Int32Array.from(Array.from(fold.keys()).filter(pred));
+    const inFold = rows((i) => fold[i] === k);
+    const fitArm = (arm: number) => {
+      const train = rows((i) => fold[i] !== k && t[i] === arm);
+      return fitBase(
+        { kind: 'linear', l2: options.l2 ?? 1e-2 },
+        takeRows(x, train),
+        Float64Array.from(train, (i) => y[i]!),
+        objective,
+        {
+          seed: options.seed,
+        },
+      );
+    };
+    const xk: FeatureMatrix = takeRows(x, inFold);
+    const mu0 = fitArm(0).predict(xk);
+    const mu1 = fitArm(1).predict(xk);
+    inFold.forEach((i, r) => {
+      phi[i] = mu1[r]! - mu0[r]! + (t[i] === 1 ? (y[i]! - mu1[r]!) / e : -(y[i]! - mu0[r]!) / (1 - e));
+    });
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += phi[i]!;
+  const ate = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (phi[i]! - ate) ** 2;
+  return interval(ate, Math.sqrt(ss / (n - 1) / n), 'aipw');
+}

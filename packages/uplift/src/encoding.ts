@@ -1,0 +1,109 @@
+/**
+ * Feature schema and encoding: which input columns a model reads, their types, and for string columns the one-hot
+ * categories fixed at fit time. Encoding a table against a schema yields the FeatureMatrix the learners see; an
+ * unseen or empty category encodes as all zeros, an empty numeric cell as NaN (missing).
+ */
+import { type FeatureMatrix, featureMatrix } from './matrix.ts';
+
+export type NumericFeature = { name: string; type: 'number' };
+export type CategoricalFeature = { name: string; type: 'category'; categories: string[] };
+export type FeatureSpec = NumericFeature | CategoricalFeature;
+export type FeatureSchema = { features: FeatureSpec[] };
+
+/** Rows of string cells by column name (what a CSV reader yields), with the source line of each row for errors. */
+export type StringTable = { header: readonly string[]; rows: readonly (readonly string[])[]; lines?: readonly number[] };
+
+export function parseNumber(cell: string): number {
+  const text = cell.trim();
+  if (text === '') return Number.NaN;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : Number.NaN;
+}
+
+function isNumeric(cell: string): boolean {
+  const text = cell.trim();
+  return text === '' || Number.isFinite(Number(text));
+}
+
+function columnIndex(table: StringTable, name: string, what: string): number {
+  const index = table.header.indexOf(name);
+  if (index < 0) throw new Error(`column "${name}" (${what}) is missing from the data; columns are: ${table.header.join(', ')}`);
+  return index;
+}
+
+/** Infers a schema: a column whose non-empty cells all parse as numbers is numeric, any other is one-hot encoded. */
+export function inferSchema(table: StringTable, columns: readonly string[]): FeatureSchema {
+  return {
+    features: columns.map((name): FeatureSpec => {
+      const index = columnIndex(table, name, 'a requested feature');
+      if (table.rows.every((row) => isNumeric(row[index]!))) return { name, type: 'number' };
+      const categories = [...new Set(table.rows.map((row) => row[index]!).filter((cell) => cell !== ''))].sort();
+      return { name, type: 'category', categories };
+    }),
+  };
+}
+
+/** The encoded column names: a numeric feature keeps its name, a category becomes `name=value` per category. */
+export function encodedNames(schema: FeatureSchema): string[] {
+  return schema.features.flatMap((f) => (f.type === 'number' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
+}
+
+/**
+ * Encodes `table` with a fixed schema. Fails, naming the column, when a schema column is absent or a numeric
+ * column holds a non-numeric cell (naming the line too).
+ */
+export function encodeTable(schema: FeatureSchema, table: StringTable): FeatureMatrix {
+  const n = table.rows.length;
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  for (const feature of schema.features) {
+    const index = columnIndex(table, feature.name, `a ${feature.type === 'number' ? 'numeric' : 'string'} feature of the model`);
+    if (feature.type === 'number') {
+      const column = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const cell = table.rows[i]![index]!;
+        const value = parseNumber(cell);
+        if (Number.isNaN(value) && cell.trim() !== '') {
+          const line = table.lines?.[i];
+          throw new Error(
+            `column "${feature.name}" is numeric in the model, but ${line !== undefined ? `line ${line}` : `row ${i}`} holds ${JSON.stringify(cell)}`,
+          );
+        }
+        column[i] = value;
+      }
+      names.push(feature.name);
+      columns.push(column);
+    } else {
+      const lookup = new Map(feature.categories.map((c, k) => [c, k]));
+      const block = feature.categories.map(() => new Float64Array(n));
+      for (let i = 0; i < n; i++) {
+        const k = lookup.get(table.rows[i]![index]!);
+        if (k !== undefined) block[k]![i] = 1;
+      }
+      feature.categories.forEach((c, k) => {
+        names.push(`${feature.name}=${c}`);
+        columns.push(block[k]!);
+      });
+    }
+  }
+  return featureMatrix(names, columns);
+}
+
+/** Validates a schema read from a model file, naming the offending entry. */
+export function checkSchema(value: unknown): FeatureSchema {
+  const v = value as { features?: unknown } | null;
+  if (!v || !Array.isArray(v.features)) throw new Error('schema: expected {features: [...]}');
+  const seen = new Set<string>();
+  const features = v.features.map((raw, i): FeatureSpec => {
+    const f = raw as Partial<CategoricalFeature> | null;
+    if (!f || typeof f.name !== 'string' || f.name === '') throw new Error(`schema.features[${i}]: expected a non-empty name`);
+    if (seen.has(f.name)) throw new Error(`schema.features[${i}]: duplicate feature "${f.name}"`);
+    seen.add(f.name);
+    if ((f.type as string) === 'number') return { name: f.name, type: 'number' };
+    if (f.type === 'category' && Array.isArray(f.categories) && f.categories.every((c) => typeof c === 'string')) {
+      return { name: f.name, type: 'category', categories: [...f.categories] };
+    }
+    throw new Error(`schema.features[${i}] ("${f.name}"): type must be "number" or "category" with string categories`);
+  });
+  return { features };
+}

@@ -1,0 +1,188 @@
+/**
+ * What drives the uplift. Feature importance is permutation importance on the CATE predictor (mean absolute change of
+ * the predicted CATE when one input feature — all one-hot columns of a string feature together — is shuffled). Rules
+ * come from a shallow regression tree fitted to the predicted CATE; each leaf becomes a readable rule whose effect is
+ * re-estimated on the data (treated minus control mean outcome within the rule, with a 95% CI) with its share of rows.
+ */
+import { type AteEstimate, differenceInMeans } from './ate.ts';
+import type { FeatureSchema } from './encoding.ts';
+import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
+import { createRandom } from './random.ts';
+
+export type FeatureImportance = { feature: string; importance: number; share: number };
+export type Condition = { column: string; op: '<=' | '>'; threshold: number };
+export type UpliftRule = {
+  conditions: Condition[];
+  text: string;
+  share: number;
+  rows: number;
+  predictedCate: number;
+  effect: AteEstimate;
+};
+export type Explanation = { importance: FeatureImportance[]; rules: UpliftRule[] };
+
+type Tree = { leaf: true; rows: Int32Array } | { leaf: false; column: number; threshold: number; left: Tree; right: Tree };
+
+export type ExplainOptions = {
+  seed: number;
+  maxDepth?: number;
+  /** Smallest share of rows in a rule. */
+  minShare?: number;
+  /** Rows used for permutation importance (a seeded sample when the data are larger). */
+  importanceRows?: number;
+  /** Multiplier turning an effect into display units (100 for percentage points of a binary outcome). */
+  unitScale?: number;
+  unit?: string;
+};
+
+/** Groups encoded columns by the input feature they came from (using the schema when given). */
+function featureGroups(x: FeatureMatrix, schema?: FeatureSchema): { feature: string; columns: number[] }[] {
+  if (!schema) return x.names.map((feature, j) => ({ feature, columns: [j] }));
+  return schema.features.map((f) => ({
+    feature: f.name,
+    columns: x.names.flatMap((name, j) => (name === f.name || (f.type === 'category' && name.startsWith(`${f.name}=`)) ? [j] : [])),
+  }));
+}
+
+export function permutationImportance(
+  predict: (x: FeatureMatrix) => Float64Array,
+  x: FeatureMatrix,
+  options: { seed: number; rows?: number; schema?: FeatureSchema },
+): FeatureImportance[] {
+  const random = createRandom(options.seed);
+  const limit = options.rows ?? 5000;
+  let sample = x;
+  if (x.rows > limit) {
+    const all = Int32Array.from({ length: x.rows }, (_, i) => i);
+    for (let i = 0; i < limit; i++) {
+      const j = i + random.nextInt(x.rows - i);
+      [all[i], all[j]] = [all[j]!, all[i]!];
+    }
+    sample = takeRows(x, all.subarray(0, limit));
+  }
+  const base = predict(sample);
+  const raw = featureGroups(sample, options.schema).map(({ feature, columns }) => {
+    const permutation = Int32Array.from({ length: sample.rows }, (_, i) => i);
+    for (let i = permutation.length - 1; i > 0; i--) {
+      const j = random.nextInt(i + 1);
+      [permutation[i], permutation[j]] = [permutation[j]!, permutation[i]!];
+    }
+    const shuffled = sample.columns.map((column, j) => (columns.includes(j) ? Float64Array.from(permutation, (p) => column[p]!) : column));
+    const predicted = predict(featureMatrix(sample.names, shuffled));
+    let sum = 0;
+    for (let i = 0; i < predicted.length; i++) sum += Math.abs(predicted[i]! - base[i]!);
+    return { feature, importance: sum / Math.max(1, predicted.length) };
+  });
+  const total = raw.reduce((a, r) => a + r.importance, 0);
+  return raw.map((r) => ({ ...r, share: total > 0 ? r.importance / total : 0 })).sort((a, b) => b.importance - a.importance);
+}
+
+/** A least-squares regression tree on `target`, thresholds from up to 32 quantiles per column. */
+function growTree(x: FeatureMatrix, target: Float64Array, rows: Int32Array, depth: number, minRows: number): Tree {
+  if (depth === 0 || rows.length < 2 * minRows) return { leaf: true, rows };
+  let total = 0;
+  for (const i of rows) total += target[i]!;
+  let best = { gain: 1e-15, column: -1, threshold: 0 };
+  x.columns.forEach((column, j) => {
+    const values = Float64Array.from(rows, (i) => column[i]!)
+      .filter((v) => !Number.isNaN(v))
+      .sort();
+    if (values.length === 0 || values[0] === values[values.length - 1]) return;
+    const thresholds = new Set<number>();
+    for (let q = 1; q < 32; q++) {
+      const a = values[Math.floor((q / 32) * (values.length - 1))]!;
+      const upper = values.find((v) => v > a);
+      if (upper !== undefined) thresholds.add((a + upper) / 2);
+    }
+    for (const threshold of thresholds) {
+      let leftSum = 0;
+      let leftCount = 0;
+      for (const i of rows) {
+        if (column[i]! <= threshold) {
+          leftSum += target[i]!;
+          leftCount++;
+        }
+      }
+      const rightCount = rows.length - leftCount;
+      if (leftCount < minRows || rightCount < minRows) continue;
+      const rightSum = total - leftSum;
+      const gain = (leftSum * leftSum) / leftCount + (rightSum * rightSum) / rightCount - (total * total) / rows.length;
+      if (gain > best.gain) best = { gain, column: j, threshold };
+    }
+  });
+  if (best.column < 0) return { leaf: true, rows };
+  const column = x.columns[best.column]!;
+  const left = rows.filter((i) => column[i]! <= best.threshold);
+  const right = rows.filter((i) => !(column[i]! <= best.threshold));
+  return {
+    leaf: false,
+    column: best.column,
+    threshold: best.threshold,
+    left: growTree(x, target, left, depth - 1, minRows),
+    right: growTree(x, target, right, depth - 1, minRows),
+  };
+}
+
+function conditionText(condition: Condition, binary: boolean): string {
+  const eq = condition.column.indexOf('=');
+  if (eq > 0 && binary && condition.threshold === 0.5) {
+    const feature = condition.column.slice(0, eq);
+    const value = condition.column.slice(eq + 1);
+    return condition.op === '>' ? `${feature} is ${value}` : `${feature} is not ${value}`;
+  }
+  if (binary && condition.threshold === 0.5) return `${condition.column} is ${condition.op === '>' ? 1 : 0}`;
+  const threshold = Number(condition.threshold.toPrecision(4));
+  return `${condition.column} ${condition.op === '<=' ? '≤' : '>'} ${threshold}`;
+}
+
+function formatEffect(value: number, scale: number): string {
+  const v = value * scale;
+  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
+}
+
+export function explainUplift(
+  predict: (x: FeatureMatrix) => Float64Array,
+  data: { x: FeatureMatrix; t: Uint8Array; y: Float64Array },
+  options: ExplainOptions & { schema?: FeatureSchema; outcomeName?: string },
+): Explanation {
+  const { x, t, y } = data;
+  const cate = predict(x);
+  const minRows = Math.max(1, Math.ceil((options.minShare ?? 0.05) * x.rows));
+  const tree = growTree(
+    x,
+    cate,
+    Int32Array.from({ length: x.rows }, (_, i) => i),
+    options.maxDepth ?? 3,
+    minRows,
+  );
+  // 0/1 flags (e.g. `womens`) read better as "womens is 1" than as "womens > 0.5".
+  const binaryColumns = new Set(x.names.filter((_, j) => x.columns[j]!.every((v) => v === 0 || v === 1)));
+  const scale = options.unitScale ?? 1;
+  const unit = options.unit ?? '';
+  const rules: UpliftRule[] = [];
+  const walk = (node: Tree, conditions: Condition[]) => {
+    if (!node.leaf) {
+      const column = x.names[node.column]!;
+      walk(node.left, [...conditions, { column, op: '<=', threshold: node.threshold }]);
+      walk(node.right, [...conditions, { column, op: '>', threshold: node.threshold }]);
+      return;
+    }
+    const effect = differenceInMeans(y, t, node.rows);
+    let predicted = 0;
+    for (const i of node.rows) predicted += cate[i]!;
+    predicted /= node.rows.length;
+    const share = node.rows.length / x.rows;
+    const where = conditions.length ? conditions.map((c) => conditionText(c, binaryColumns.has(c.column))).join(' and ') : 'everyone';
+    const ci = `CI ${formatEffect(effect.ciLow, scale)} to ${formatEffect(effect.ciHigh, scale)}`;
+    const text = `${where}: ${formatEffect(effect.ate, scale)}${unit}${options.outcomeName ? ` ${options.outcomeName}` : ''} (${ci}), ${(share * 100).toFixed(0)}% of customers`;
+    rules.push({ conditions, text, share, rows: node.rows.length, predictedCate: predicted, effect });
+  };
+  walk(tree, []);
+  rules.sort((a, b) => b.predictedCate - a.predictedCate);
+  const importance = permutationImportance(predict, x, {
+    seed: options.seed,
+    ...(options.importanceRows !== undefined ? { rows: options.importanceRows } : {}),
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
+  return { importance, rules };
+}

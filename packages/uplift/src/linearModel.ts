@@ -1,0 +1,231 @@
+/**
+ * What logistic and ridge regression share: standardised features, missing values mean-imputed with an indicator
+ * column (for features that had missing values at fit time), a penalised Newton solve in the standardised space, and
+ * the fitted coefficients folded back onto the raw features so that in-process prediction and SQL compute the very
+ * same expression: `intercept + Σ coef·COALESCE(x, mean) + Σ missingCoef·[x IS NULL]`.
+ */
+import type { SqlDialect } from './learner.ts';
+import type { FeatureMatrix } from './matrix.ts';
+import { sqlNumber } from './sqlText.ts';
+
+export type LinearTerm = { feature: string; mean: number; coef: number; missingCoef: number };
+
+export type LinearCoefficients = { intercept: number; terms: LinearTerm[] };
+
+/** Standardised design: column j of `z` is feature or missing-indicator j, centred and scaled. */
+type Design = {
+  z: Float64Array[];
+  /** For each design column: its feature index, whether it is the missing indicator, its centre and scale. */
+  meta: { feature: number; indicator: boolean; centre: number; scale: number }[];
+  means: Float64Array;
+};
+
+function buildDesign(x: FeatureMatrix, weights: Float64Array): Design {
+  const n = x.rows;
+  let totalWeight = 0;
+  for (let i = 0; i < n; i++) totalWeight += weights[i]!;
+  const means = new Float64Array(x.columns.length);
+  const z: Float64Array[] = [];
+  const meta: Design['meta'] = [];
+  x.columns.forEach((column, j) => {
+    let sum = 0;
+    let weight = 0;
+    let missing = 0;
+    for (let i = 0; i < n; i++) {
+      const v = column[i]!;
+      if (Number.isNaN(v)) missing += weights[i]!;
+      else {
+        sum += weights[i]! * v;
+        weight += weights[i]!;
+      }
+    }
+    const mean = weight > 0 ? sum / weight : 0;
+    means[j] = mean;
+    const imputed = Float64Array.from(column, (v) => (Number.isNaN(v) ? mean : v));
+    pushStandardised(imputed, j, false);
+    if (missing > 0 && missing < totalWeight)
+      pushStandardised(
+        Float64Array.from(column, (v) => (Number.isNaN(v) ? 1 : 0)),
+        j,
+        true,
+      );
+  });
+  return { z, meta, means };
+
+  function pushStandardised(values: Float64Array, feature: number, indicator: boolean): void {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += weights[i]! * values[i]!;
+    const centre = sum / totalWeight;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += weights[i]! * (values[i]! - centre) ** 2;
+    const scale = Math.sqrt(ss / totalWeight);
+    if (!(scale > 1e-12)) return; // constant column: carries no information
+    for (let i = 0; i < n; i++) values[i] = (values[i]! - centre) / scale;
+    z.push(values);
+    meta.push({ feature, indicator, centre, scale });
+  }
+}
+
+/** Solves the symmetric positive-definite system `a·x = b` (Cholesky, in place on copies). */
+function solveSpd(a: Float64Array, b: Float64Array, p: number): Float64Array {
+  const l = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = a[i * p + j]!;
+      for (let k = 0; k < j; k++) sum -= l[i * p + k]! * l[j * p + k]!;
+      if (i === j) {
+        if (!(sum > 0)) throw new Error('linear model: the penalised Hessian is not positive definite');
+        l[i * p + i] = Math.sqrt(sum);
+      } else l[i * p + j] = sum / l[j * p + j]!;
+    }
+  }
+  const y = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let sum = b[i]!;
+    for (let k = 0; k < i; k++) sum -= l[i * p + k]! * y[k]!;
+    y[i] = sum / l[i * p + i]!;
+  }
+  const out = new Float64Array(p);
+  for (let i = p - 1; i >= 0; i--) {
+    let sum = y[i]!;
+    for (let k = i + 1; k < p; k++) sum -= l[k * p + i]! * out[k]!;
+    out[i] = sum / l[i * p + i]!;
+  }
+  return out;
+}
+
+export type LinearFitOptions = { l2: number; weights?: Float64Array; maxIterations?: number };
+
+/**
+ * Fits `intercept + Σ w·z` by Newton's method on the mean weighted loss plus `l2/2·‖w‖²` (intercept not penalised).
+ * `link = 'logit'` is L2 logistic regression (IRLS), `'identity'` ridge regression (one Newton step is exact).
+ */
+export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'identity', options: LinearFitOptions): LinearCoefficients {
+  const n = x.rows;
+  if (y.length !== n) throw new Error(`${y.length} outcomes for ${n} rows`);
+  if (n === 0) throw new Error('cannot fit a linear model on zero rows');
+  if (!(options.l2 >= 0)) throw new Error(`l2 must be ≥ 0, got ${options.l2}`);
+  const weights = options.weights ?? new Float64Array(n).fill(1);
+  const design = buildDesign(x, weights);
+  const p = design.z.length + 1; // + intercept (index 0)
+  let totalWeight = 0;
+  for (let i = 0; i < n; i++) totalWeight += weights[i]!;
+  const beta = new Float64Array(p);
+  if (link === 'logit') {
+    let positives = 0;
+    for (let i = 0; i < n; i++) positives += weights[i]! * y[i]!;
+    const rate = Math.min(Math.max(positives / totalWeight, 1e-6), 1 - 1e-6);
+    beta[0] = Math.log(rate / (1 - rate));
+  }
+  const eta = new Float64Array(n);
+  const hessian = new Float64Array(p * p);
+  const gradient = new Float64Array(p);
+  const maxIterations = link === 'identity' ? 1 : (options.maxIterations ?? 50);
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    eta.fill(beta[0]!);
+    for (let j = 1; j < p; j++) {
+      const column = design.z[j - 1]!;
+      const b = beta[j]!;
+      if (b !== 0) for (let i = 0; i < n; i++) eta[i] = eta[i]! + b * column[i]!;
+    }
+    hessian.fill(0);
+    gradient.fill(0);
+    // Residual r and curvature h per row, then X'HX and X'r accumulated column by column (column-major friendly).
+    const r = new Float64Array(n);
+    const h = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]! / totalWeight;
+      if (link === 'logit') {
+        const mu = 1 / (1 + Math.exp(-eta[i]!));
+        r[i] = w * (mu - y[i]!);
+        h[i] = w * Math.max(mu * (1 - mu), 1e-12);
+      } else {
+        r[i] = w * (eta[i]! - y[i]!);
+        h[i] = w;
+      }
+    }
+    const col = (j: number): Float64Array | null => (j === 0 ? null : design.z[j - 1]!);
+    for (let a = 0; a < p; a++) {
+      const ca = col(a);
+      let g = 0;
+      for (let i = 0; i < n; i++) g += r[i]! * (ca ? ca[i]! : 1);
+      gradient[a] = g + (a > 0 ? options.l2 * beta[a]! : 0);
+      for (let b = 0; b <= a; b++) {
+        const cb = col(b);
+        let s = 0;
+        if (ca && cb) for (let i = 0; i < n; i++) s += h[i]! * ca[i]! * cb[i]!;
+        else if (ca) for (let i = 0; i < n; i++) s += h[i]! * ca[i]!;
+        else for (let i = 0; i < n; i++) s += h[i]!;
+        hessian[a * p + b] = s;
+        hessian[b * p + a] = s;
+      }
+      if (a > 0) hessian[a * p + a] = hessian[a * p + a]! + options.l2;
+    }
+    // A tiny ridge on the intercept keeps the solve defined when all outcomes are equal.
+    hessian[0] = hessian[0]! + 1e-12;
+    const step = solveSpd(hessian, gradient, p);
+    let largest = 0;
+    for (let j = 0; j < p; j++) {
+      beta[j] = beta[j]! - step[j]!;
+      largest = Math.max(largest, Math.abs(step[j]!));
+    }
+    if (largest < 1e-10) break;
+  }
+  // Fold standardisation back onto raw features.
+  const terms: LinearTerm[] = x.names.map((feature, j) => ({ feature, mean: design.means[j]!, coef: 0, missingCoef: 0 }));
+  let intercept = beta[0]!;
+  design.meta.forEach((m, k) => {
+    const raw = beta[k + 1]! / m.scale;
+    intercept -= raw * m.centre;
+    const term = terms[m.feature]!;
+    if (m.indicator) term.missingCoef = raw;
+    else term.coef = raw;
+  });
+  return { intercept, terms };
+}
+
+/** The linear predictor for every row of `x` (features looked up by name). */
+export function linearPredictor(model: LinearCoefficients, x: FeatureMatrix): Float64Array {
+  const out = new Float64Array(x.rows).fill(model.intercept);
+  for (const term of model.terms) {
+    if (term.coef === 0 && term.missingCoef === 0) continue;
+    const index = x.names.indexOf(term.feature);
+    if (index < 0) throw new Error(`feature ${term.feature} is missing from the matrix`);
+    const column = x.columns[index]!;
+    for (let i = 0; i < x.rows; i++) {
+      const v = column[i]!;
+      out[i] = out[i]! + (Number.isNaN(v) ? term.coef * term.mean + term.missingCoef : term.coef * v);
+    }
+  }
+  return out;
+}
+
+export function linearPredictorSql(model: LinearCoefficients, columns: Readonly<Record<string, string>>, _dialect: SqlDialect): string {
+  const parts = [sqlNumber(model.intercept)];
+  for (const term of model.terms) {
+    if (term.coef === 0 && term.missingCoef === 0) continue;
+    const column = columns[term.feature];
+    if (column === undefined) throw new Error(`no SQL expression given for feature ${term.feature}`);
+    if (term.coef !== 0) parts.push(`${sqlNumber(term.coef)} * COALESCE(${column}, ${sqlNumber(term.mean)})`);
+    if (term.missingCoef !== 0) parts.push(`(CASE WHEN ${column} IS NULL THEN ${sqlNumber(term.missingCoef)} ELSE 0e0 END)`);
+  }
+  return `(${parts.join(' + ')})`;
+}
+
+export function checkCoefficients(value: unknown, what: string): LinearCoefficients {
+  const v = value as Partial<LinearCoefficients> | null;
+  if (!v || typeof v.intercept !== 'number' || !Array.isArray(v.terms)) throw new Error(`${what}: expected {intercept, terms}`);
+  v.terms.forEach((term, i) => {
+    const t = term as Partial<LinearTerm> | null;
+    if (
+      !t ||
+      typeof t.feature !== 'string' ||
+      typeof t.mean !== 'number' ||
+      typeof t.coef !== 'number' ||
+      typeof t.missingCoef !== 'number'
+    ) {
+      throw new Error(`${what}.terms[${i}]: expected {feature, mean, coef, missingCoef}`);
+    }
+  });
+  return { intercept: v.intercept, terms: v.terms.map((t) => ({ ...t })) };
+}

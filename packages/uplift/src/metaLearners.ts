@@ -1,0 +1,348 @@
+/**
+ * Meta-learners for one treatment against control: S (one outcome model with the treatment flag, optionally with
+ * treatment × feature interactions), T (one outcome model per arm), X (imputed effects regressed per arm, combined by
+ * the propensity), DR (cross-fitted doubly-robust pseudo-outcomes regressed on the features), and an ensemble (mean
+ * CATE of several). Each fitted CATE model predicts in process, serialises to JSON and compiles to one SQL expression.
+ */
+import { type BaseSpec, baseFromJSON, describeBase, fitBase } from './baseLearner.ts';
+import type { FittedModel, Objective, SqlDialect } from './learner.ts';
+import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
+import { createRandom } from './random.ts';
+import { sqlNumber } from './sqlText.ts';
+
+export type OutcomeType = 'binary' | 'continuous';
+export type PropensitySpec = 'constant' | 'logistic';
+
+export type LearnerSpec =
+  | { meta: 's'; base: BaseSpec; interactions: boolean }
+  | { meta: 't'; base: BaseSpec }
+  | { meta: 'x'; base: BaseSpec; effect: BaseSpec; propensity: PropensitySpec }
+  | { meta: 'dr'; base: BaseSpec; effect: BaseSpec; propensity: PropensitySpec; folds: number }
+  | { meta: 'ensemble'; members: LearnerSpec[] }
+  /** A small model fitted to another CATE model's predictions (to keep its SQL small); see distil.ts. */
+  | { meta: 'distilled'; teacher: string; effect: BaseSpec };
+
+export interface CateModel {
+  readonly spec: LearnerSpec;
+  /** Conditional average treatment effect per row (treated minus control outcome). */
+  predict(x: FeatureMatrix): Float64Array;
+  toJSON(): unknown;
+  /** One SQL expression for the CATE, given a SQL expression per encoded feature name. */
+  toSql(columns: Readonly<Record<string, string>>, dialect: SqlDialect): string;
+}
+
+/** Training data for one treatment arm against control: `t` is 1 for treated rows, 0 for control rows. */
+export type ArmData = { x: FeatureMatrix; t: Uint8Array; y: Float64Array; outcome: OutcomeType };
+
+const TREATED = '__treated';
+const interactionName = (feature: string) => `__treated*${feature}`;
+const PROPENSITY_CLIP = 0.01;
+
+export function describeSpec(spec: LearnerSpec): string {
+  switch (spec.meta) {
+    case 's':
+      return `S[${describeBase(spec.base)}${spec.interactions ? ', interactions' : ''}]`;
+    case 't':
+      return `T[${describeBase(spec.base)}]`;
+    case 'x':
+      return `X[${describeBase(spec.base)} → ${describeBase(spec.effect)}, e=${spec.propensity}]`;
+    case 'dr':
+      return `DR[${describeBase(spec.base)} → ${describeBase(spec.effect)}, e=${spec.propensity}, folds=${spec.folds}]`;
+    case 'ensemble':
+      return `mean(${spec.members.map(describeSpec).join(' + ')})`;
+    case 'distilled':
+      return `distilled[${describeBase(spec.effect)} ← ${spec.teacher}]`;
+  }
+}
+
+const objectiveOf = (outcome: OutcomeType): Objective => (outcome === 'binary' ? 'binary' : 'regression');
+
+function rowsWhere(t: Uint8Array, value: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < t.length; i++) if (t[i] === value) out.push(i);
+  return Int32Array.from(out);
+}
+
+function pick(values: Float64Array, rows: Int32Array): Float64Array {
+  return Float64Array.from(rows, (i) => values[i]!);
+}
+
+function checkArm(data: ArmData): void {
+  const { x, t, y } = data;
+  if (t.length !== x.rows || y.length !== x.rows)
+    throw new Error(`arm data: ${x.rows} rows, ${t.length} treatment flags, ${y.length} outcomes`);
+  let treated = 0;
+  for (let i = 0; i < t.length; i++) treated += t[i]!;
+  if (treated === 0 || treated === t.length) throw new Error('arm data: both treated and control rows are needed');
+}
+
+/** The S-learner's design for a fixed treatment value (or per row when `t` is an array). */
+function sDesign(x: FeatureMatrix, t: Uint8Array | number, interactions: boolean): FeatureMatrix {
+  const flag = typeof t === 'number' ? new Float64Array(x.rows).fill(t) : Float64Array.from(t);
+  const names = [...x.names, TREATED];
+  const columns = [...x.columns, flag];
+  if (interactions) {
+    x.columns.forEach((column, j) => {
+      names.push(interactionName(x.names[j]!));
+      columns.push(Float64Array.from(column, (v, i) => (flag[i] === 1 ? v : 0)));
+    });
+  }
+  return featureMatrix(names, columns);
+}
+
+function sColumns(columns: Readonly<Record<string, string>>, names: readonly string[], treated: boolean, interactions: boolean) {
+  const out: Record<string, string> = { ...columns, [TREATED]: treated ? '1e0' : '0e0' };
+  if (interactions) for (const name of names) out[interactionName(name)] = treated ? columns[name]! : '0e0';
+  return out;
+}
+
+function propensityModel(spec: PropensitySpec, data: ArmData, seed: number): FittedModel | number {
+  let treated = 0;
+  for (let i = 0; i < data.t.length; i++) treated += data.t[i]!;
+  if (spec === 'constant') return treated / data.t.length;
+  return fitBase({ kind: 'linear', l2: 1e-2 }, data.x, Float64Array.from(data.t), 'binary', { seed });
+}
+
+function propensityValues(model: FittedModel | number, x: FeatureMatrix): Float64Array {
+  const e = typeof model === 'number' ? new Float64Array(x.rows).fill(model) : model.predict(x);
+  for (let i = 0; i < e.length; i++) e[i] = Math.min(Math.max(e[i]!, PROPENSITY_CLIP), 1 - PROPENSITY_CLIP);
+  return e;
+}
+
+function propensitySql(model: FittedModel | number, columns: Readonly<Record<string, string>>, dialect: SqlDialect): string {
+  const inner = typeof model === 'number' ? sqlNumber(model) : baseSql(model, columns, dialect);
+  return `GREATEST(LEAST(${inner}, ${sqlNumber(1 - PROPENSITY_CLIP)}), ${sqlNumber(PROPENSITY_CLIP)})`;
+}
+
+/** A base model's SQL, parenthesised so that composing it (p1 − p0, g·τ0 + …) cannot change its precedence. */
+function baseSql(model: FittedModel, columns: Readonly<Record<string, string>>, dialect: SqlDialect): string {
+  return `(${model.toSql(columns, dialect)})`;
+}
+
+/** Fits the CATE model described by `spec` on one arm's data. Deterministic for a seed. */
+export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateModel {
+  checkArm(data);
+  const { x, t, y, outcome } = data;
+  const objective = objectiveOf(outcome);
+  switch (spec.meta) {
+    case 's': {
+      const model = fitBase(spec.base, sDesign(x, t, spec.interactions), y, objective, { seed });
+      return sLearner(spec, model, x.names);
+    }
+    case 't': {
+      const control = rowsWhere(t, 0);
+      const treated = rowsWhere(t, 1);
+      const m0 = fitBase(spec.base, takeRows(x, control), pick(y, control), objective, { seed });
+      const m1 = fitBase(spec.base, takeRows(x, treated), pick(y, treated), objective, { seed: seed + 1 });
+      return tLearner(spec, m0, m1);
+    }
+    case 'x': {
+      const control = rowsWhere(t, 0);
+      const treated = rowsWhere(t, 1);
+      const x0 = takeRows(x, control);
+      const x1 = takeRows(x, treated);
+      const y0 = pick(y, control);
+      const y1 = pick(y, treated);
+      const m0 = fitBase(spec.base, x0, y0, objective, { seed });
+      const m1 = fitBase(spec.base, x1, y1, objective, { seed: seed + 1 });
+      const p0 = m0.predict(x1);
+      const d1 = Float64Array.from(y1, (v, i) => v - p0[i]!);
+      const p1 = m1.predict(x0);
+      const d0 = Float64Array.from(y0, (v, i) => p1[i]! - v);
+      const tau0 = fitBase(spec.effect, x0, d0, 'regression', { seed: seed + 2 });
+      const tau1 = fitBase(spec.effect, x1, d1, 'regression', { seed: seed + 3 });
+      return xLearner(spec, tau0, tau1, propensityModel(spec.propensity, data, seed + 4));
+    }
+    case 'dr': {
+      const pseudo = drPseudoOutcomes(spec, data, seed);
+      const effect = fitBase(spec.effect, x, pseudo, 'regression', { seed: seed + 7 });
+      return drLearner(spec, effect);
+    }
+    case 'ensemble': {
+      const members = spec.members.map((member, k) => fitCate(member, data, seed + 101 * k));
+      return ensemble(spec, members);
+    }
+    case 'distilled':
+      throw new Error('a distilled model is made from a fitted teacher (distilCate), not fitted from data');
+  }
+}
+
+/** Cross-fitted AIPW pseudo-outcomes: each fold's nuisance models are fitted on the other folds. */
+function drPseudoOutcomes(spec: Extract<LearnerSpec, { meta: 'dr' }>, data: ArmData, seed: number): Float64Array {
+  const { x, t, y, outcome } = data;
+  const objective = objectiveOf(outcome);
+  const fold = stratifiedFolds(t, spec.folds, seed);
+  const pseudo = new Float64Array(x.rows);
+  for (let k = 0; k < spec.folds; k++) {
+    const inFold = Int32Array.from(Array.from(fold.keys()).filter((i) => fold[i] === k));
+    const rest = Array.from(fold.keys()).filter((i) => fold[i] !== k);
+    const restTreated = Int32Array.from(rest.filter((i) => t[i] === 1));
+    const restControl = Int32Array.from(rest.filter((i) => t[i] === 0));
+    const m0 = fitBase(spec.base, takeRows(x, restControl), pick(y, restControl), objective, { seed: seed + 10 * k });
+    const m1 = fitBase(spec.base, takeRows(x, restTreated), pick(y, restTreated), objective, { seed: seed + 10 * k + 1 });
+    const restRows = Int32Array.from(rest);
+    const restData: ArmData = { x: takeRows(x, restRows), t: Uint8Array.from(restRows, (i) => t[i]!), y: pick(y, restRows), outcome };
+    const e = propensityValues(propensityModel(spec.propensity, restData, seed + 10 * k + 2), takeRows(x, inFold));
+    const xk = takeRows(x, inFold);
+    const mu0 = m0.predict(xk);
+    const mu1 = m1.predict(xk);
+    inFold.forEach((i, r) => {
+      const ti = t[i]!;
+      const yi = y[i]!;
+      const ei = e[r]!;
+      pseudo[i] = mu1[r]! - mu0[r]! + (ti === 1 ? (yi - mu1[r]!) / ei : -(yi - mu0[r]!) / (1 - ei));
+    });
+  }
+  return pseudo;
+}
+
+/** Fold number per row, balanced within the treated and the control rows (and within outcome classes if given). */
+export function stratifiedFolds(t: Uint8Array, folds: number, seed: number, y?: Float64Array): Uint8Array {
+  if (!(Number.isInteger(folds) && folds >= 2 && folds <= 20)) throw new Error(`folds must be an integer in [2, 20], got ${folds}`);
+  const random = createRandom(seed);
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < t.length; i++) {
+    const key = `${t[i]}|${y ? y[i] : ''}`;
+    const group = groups.get(key) ?? [];
+    group.push(i);
+    groups.set(key, group);
+  }
+  const out = new Uint8Array(t.length);
+  let offset = 0;
+  for (const key of [...groups.keys()].sort()) {
+    const rows = groups.get(key)!;
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = random.nextInt(i + 1);
+      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+    }
+    rows.forEach((row, r) => {
+      out[row] = (r + offset) % folds;
+    });
+    offset += rows.length;
+  }
+  return out;
+}
+
+function sLearner(spec: Extract<LearnerSpec, { meta: 's' }>, model: FittedModel, names: readonly string[]): CateModel {
+  return {
+    spec,
+    predict(x) {
+      const p1 = model.predict(sDesign(x, 1, spec.interactions));
+      const p0 = model.predict(sDesign(x, 0, spec.interactions));
+      return Float64Array.from(p1, (v, i) => v - p0[i]!);
+    },
+    toJSON: () => ({ meta: 's', spec, features: names, model: model.toJSON() }),
+    toSql(columns, dialect) {
+      const p1 = baseSql(model, sColumns(columns, names, true, spec.interactions), dialect);
+      const p0 = baseSql(model, sColumns(columns, names, false, spec.interactions), dialect);
+      return `(${p1} - ${p0})`;
+    },
+  };
+}
+
+function tLearner(spec: Extract<LearnerSpec, { meta: 't' }>, m0: FittedModel, m1: FittedModel): CateModel {
+  return {
+    spec,
+    predict(x) {
+      const p1 = m1.predict(x);
+      const p0 = m0.predict(x);
+      return Float64Array.from(p1, (v, i) => v - p0[i]!);
+    },
+    toJSON: () => ({ meta: 't', spec, control: m0.toJSON(), treated: m1.toJSON() }),
+    toSql: (columns, dialect) => `(${baseSql(m1, columns, dialect)} - ${baseSql(m0, columns, dialect)})`,
+  };
+}
+
+function xLearner(spec: Extract<LearnerSpec, { meta: 'x' }>, tau0: FittedModel, tau1: FittedModel, e: FittedModel | number): CateModel {
+  return {
+    spec,
+    predict(x) {
+      const g = propensityValues(e, x);
+      const a = tau0.predict(x);
+      const b = tau1.predict(x);
+      return Float64Array.from(g, (gi, i) => gi * a[i]! + (1 - gi) * b[i]!);
+    },
+    toJSON: () => ({
+      meta: 'x',
+      spec,
+      tau0: tau0.toJSON(),
+      tau1: tau1.toJSON(),
+      propensity: typeof e === 'number' ? e : e.toJSON(),
+    }),
+    toSql(columns, dialect) {
+      const g = propensitySql(e, columns, dialect);
+      // g appears twice; SQL engines evaluate a constant or a linear model cheaply, and this keeps one expression.
+      return `(${g} * ${baseSql(tau0, columns, dialect)} + (1e0 - ${g}) * ${baseSql(tau1, columns, dialect)})`;
+    },
+  };
+}
+
+export function effectModel(spec: Extract<LearnerSpec, { meta: 'dr' | 'distilled' }>, effect: FittedModel): CateModel {
+  return {
+    spec,
+    predict: (x) => effect.predict(x),
+    toJSON: () => ({ meta: spec.meta, spec, effect: effect.toJSON() }),
+    toSql: (columns, dialect) => baseSql(effect, columns, dialect),
+  };
+}
+
+function drLearner(spec: Extract<LearnerSpec, { meta: 'dr' }>, effect: FittedModel): CateModel {
+  return {
+    spec,
+    predict: (x) => effect.predict(x),
+    toJSON: () => ({ meta: 'dr', spec, effect: effect.toJSON() }),
+    toSql: (columns, dialect) => baseSql(effect, columns, dialect),
+  };
+}
+
+function ensemble(spec: Extract<LearnerSpec, { meta: 'ensemble' }>, members: CateModel[]): CateModel {
+  return {
+    spec,
+    predict(x) {
+      const out = new Float64Array(x.rows);
+      for (const member of members) {
+        const p = member.predict(x);
+        for (let i = 0; i < out.length; i++) out[i] = out[i]! + p[i]!;
+      }
+      for (let i = 0; i < out.length; i++) out[i] = out[i]! / members.length;
+      return out;
+    },
+    toJSON: () => ({ meta: 'ensemble', spec, members: members.map((m) => m.toJSON()) }),
+    toSql: (columns, dialect) => `((${members.map((m) => `(${m.toSql(columns, dialect)})`).join(' + ')}) / ${sqlNumber(members.length)})`,
+  };
+}
+
+/** Rebuilds a CATE model from its `toJSON()` form. */
+export function cateFromJSON(value: unknown, what = 'cate model'): CateModel {
+  const v = value as Record<string, unknown> | null;
+  if (!v || typeof v !== 'object') throw new Error(`${what}: expected an object`);
+  const specValue = v.spec as { meta?: unknown } | null;
+  if (!specValue || typeof specValue !== 'object' || specValue.meta !== v.meta)
+    throw new Error(`${what}.spec: expected the learner spec of meta ${JSON.stringify(v.meta)}`);
+  // biome-ignore lint/suspicious/noExplicitAny: the spec is descriptive metadata; the sub-models below are checked
+  const spec = specValue as any;
+  switch (v.meta) {
+    case 's': {
+      if (!Array.isArray(v.features)) throw new Error(`${what}.features: expected the feature names`);
+      return sLearner(spec, baseFromJSON(v.model, `${what}.model`), v.features as string[]);
+    }
+    case 't':
+      return tLearner(spec, baseFromJSON(v.control, `${what}.control`), baseFromJSON(v.treated, `${what}.treated`));
+    case 'x': {
+      const e = typeof v.propensity === 'number' ? v.propensity : baseFromJSON(v.propensity, `${what}.propensity`);
+      return xLearner(spec, baseFromJSON(v.tau0, `${what}.tau0`), baseFromJSON(v.tau1, `${what}.tau1`), e);
+    }
+    case 'dr':
+    case 'distilled':
+      return effectModel(spec, baseFromJSON(v.effect, `${what}.effect`));
+    case 'ensemble': {
+      if (!Array.isArray(v.members)) throw new Error(`${what}.members: expected an array`);
+      return ensemble(
+        spec,
+        v.members.map((m, k) => cateFromJSON(m, `${what}.members[${k}]`)),
+      );
+    }
+    default:
+      throw new Error(`${what}.meta: unknown meta-learner ${JSON.stringify(v.meta)}`);
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Uplift metrics exactly as scikit-uplift 0.5.1 defines them (`sklift.metrics`), so that our figures compare with the
+ * literature: the curves are evaluated only at distinct scores (sklearn's `_binary_clf_curve` thresholds), areas by
+ * the trapezoidal rule, and the Qini/AUUC coefficients are normalised by the perfect curve minus the random baseline.
+ * `y` is the outcome (binary or continuous), `t` the treatment flag (1 treated, 0 control).
+ */
+import { createRandom } from './random.ts';
+
+export type Curve = { x: Float64Array; y: Float64Array };
+type Series = ArrayLike<number>;
+
+function checkLengths(y: Series, score: Series, t: Series): void {
+  if (y.length !== score.length || y.length !== t.length) {
+    throw new Error(`inconsistent lengths: y ${y.length}, score ${score.length}, treatment ${t.length}`);
+  }
+}
+
+/** numpy's `argsort(kind='mergesort')[::-1]`: descending score, ties in descending original position. */
+export function descendingOrder(score: Series): Int32Array {
+  const order = Int32Array.from({ length: score.length }, (_, i) => i);
+  order.sort((a, b) => score[b]! - score[a]! || b - a);
+  return order;
+}
+
+type Cumulative = { numAll: Float64Array; numTreated: Float64Array; yTreated: Float64Array; yControl: Float64Array };
+
+/** Cumulative counts at each distinct-score threshold, in descending score order. */
+function cumulativeAtThresholds(y: Series, score: Series, t: Series): Cumulative {
+  checkLengths(y, score, t);
+  const order = descendingOrder(score);
+  const n = order.length;
+  const numAll: number[] = [];
+  const numTreated: number[] = [];
+  const yTreated: number[] = [];
+  const yControl: number[] = [];
+  let cumT = 0;
+  let cumYT = 0;
+  let cumYC = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const treated = t[i]!;
+    cumT += treated;
+    if (treated === 1) cumYT += y[i]!;
+    else cumYC += y[i]!;
+    const last = k === n - 1 || score[order[k + 1]!] !== score[i];
+    if (last) {
+      numAll.push(k + 1);
+      numTreated.push(cumT);
+      yTreated.push(cumYT);
+      yControl.push(cumYC);
+    }
+  }
+  return {
+    numAll: Float64Array.from(numAll),
+    numTreated: Float64Array.from(numTreated),
+    yTreated: Float64Array.from(yTreated),
+    yControl: Float64Array.from(yControl),
+  };
+}
+
+function startAtOrigin(x: Float64Array, values: Float64Array): Curve {
+  if (x.length === 0 || values[0] !== 0 || x[0] !== 0) {
+    const nx = new Float64Array(x.length + 1);
+    const ny = new Float64Array(values.length + 1);
+    nx.set(x, 1);
+    ny.set(values, 1);
+    return { x: nx, y: ny };
+  }
+  return { x, y: values };
+}
+
+/** `sklift.metrics.uplift_curve`. */
+export function upliftCurve(y: Series, score: Series, t: Series): Curve {
+  const c = cumulativeAtThresholds(y, score, t);
+  const values = new Float64Array(c.numAll.length);
+  for (let i = 0; i < values.length; i++) {
+    const nt = c.numTreated[i]!;
+    const nc = c.numAll[i]! - nt;
+    const rt = nt !== 0 ? c.yTreated[i]! / nt : 0;
+    const rc = nc !== 0 ? c.yControl[i]! / nc : 0;
+    values[i] = (rt - rc) * c.numAll[i]!;
+  }
+  return startAtOrigin(c.numAll, values);
+}
+
+/** `sklift.metrics.qini_curve`. */
+export function qiniCurve(y: Series, score: Series, t: Series): Curve {
+  const c = cumulativeAtThresholds(y, score, t);
+  const values = new Float64Array(c.numAll.length);
+  for (let i = 0; i < values.length; i++) {
+    const nt = c.numTreated[i]!;
+    const nc = c.numAll[i]! - nt;
+    values[i] = c.yTreated[i]! - c.yControl[i]! * (nc !== 0 ? nt / nc : 0);
+  }
+  return startAtOrigin(c.numAll, values);
+}
+
+/** `sklift.metrics.perfect_uplift_curve`. */
+export function perfectUpliftCurve(y: Series, t: Series): Curve {
+  let controlResponders = 0;
+  let treatedNonResponders = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] === 1 && t[i] === 0) controlResponders++;
+    if (y[i] === 0 && t[i] === 1) treatedNonResponders++;
+  }
+  const summand = controlResponders > treatedNonResponders ? y : t;
+  const perfect = Float64Array.from({ length: y.length }, (_, i) => 2 * (y[i] === t[i] ? 1 : 0) + summand[i]!);
+  return upliftCurve(y, perfect, t);
+}
+
+/** `sklift.metrics.perfect_qini_curve`. */
+export function perfectQiniCurve(y: Series, t: Series, negativeEffect = true): Curve {
+  if (negativeEffect) {
+    const perfect = Float64Array.from({ length: y.length }, (_, i) => y[i]! * t[i]! - y[i]! * (1 - t[i]!));
+    return qiniCurve(y, perfect, t);
+  }
+  let sumT = 0;
+  let nT = 0;
+  let sumC = 0;
+  let nC = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (t[i] === 1) {
+      sumT += y[i]!;
+      nT++;
+    } else {
+      sumC += y[i]!;
+      nC++;
+    }
+  }
+  const ratioRandom = sumT - (nT * sumC) / nC;
+  return { x: Float64Array.of(0, ratioRandom, y.length), y: Float64Array.of(0, ratioRandom, ratioRandom) };
+}
+
+/** sklearn's `auc`: trapezoidal area, x monotonic (increasing or decreasing). */
+export function auc(x: Series, y: Series): number {
+  let area = 0;
+  for (let i = 1; i < x.length; i++) area += ((x[i]! - x[i - 1]!) * (y[i]! + y[i - 1]!)) / 2;
+  return area;
+}
+
+function normalisedArea(actual: Curve, perfect: Curve): number {
+  const lastX = perfect.x[perfect.x.length - 1]!;
+  const lastY = perfect.y[perfect.y.length - 1]!;
+  const baseline = auc([0, lastX], [0, lastY]);
+  return (auc(actual.x, actual.y) - baseline) / (auc(perfect.x, perfect.y) - baseline);
+}
+
+/** `sklift.metrics.qini_auc_score` (the Qini coefficient). */
+export function qiniAucScore(y: Series, score: Series, t: Series, negativeEffect = true): number {
+  return normalisedArea(qiniCurve(y, score, t), perfectQiniCurve(y, t, negativeEffect));
+}
+
+/** `sklift.metrics.uplift_auc_score` (AUUC). */
+export function upliftAucScore(y: Series, score: Series, t: Series): number {
+  return normalisedArea(upliftCurve(y, score, t), perfectUpliftCurve(y, t));
+}
+
+export type UpliftAtKStrategy = 'overall' | 'by_group';
+
+function mean(values: number[]): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum / values.length;
+}
+
+/** `sklift.metrics.uplift_at_k`: treated minus control response rate among the top k (a share in (0, 1) or a count). */
+export function upliftAtK(y: Series, score: Series, t: Series, strategy: UpliftAtKStrategy, k = 0.3): number {
+  checkLengths(y, score, t);
+  const n = y.length;
+  const isShare = !Number.isInteger(k);
+  if (isShare ? k <= 0 || k >= 1 : k <= 0 || k >= n) throw new Error(`k=${k} must be in (0, 1) or an integer in (0, ${n})`);
+  const order = descendingOrder(score);
+  const treatedY: number[] = [];
+  const controlY: number[] = [];
+  if (strategy === 'overall') {
+    const size = isShare ? Math.trunc(n * k) : k;
+    for (let r = 0; r < size; r++) {
+      const i = order[r]!;
+      (t[i] === 1 ? treatedY : controlY).push(y[i]!);
+    }
+  } else {
+    let nTreated = 0;
+    for (let i = 0; i < n; i++) nTreated += t[i] === 1 ? 1 : 0;
+    const sizeT = isShare ? Math.trunc(nTreated * k) : k;
+    const sizeC = isShare ? Math.trunc((n - nTreated) * k) : k;
+    if (sizeT > nTreated || sizeC > n - nTreated) throw new Error(`k=${k} is larger than a group`);
+    for (const i of order) {
+      if (t[i] === 1) {
+        if (treatedY.length < sizeT) treatedY.push(y[i]!);
+      } else if (controlY.length < sizeC) controlY.push(y[i]!);
+    }
+  }
+  return mean(treatedY) - mean(controlY);
+}
+
+export type BootstrapEstimate = { value: number; standardError: number; replicates: number };
+
+/**
+ * A metric with its bootstrap standard error: resamples rows with replacement `replicates` times, stratified by
+ * treatment so that every replicate keeps both groups.
+ */
+export function bootstrapMetric(
+  metric: (y: Float64Array, score: Float64Array, t: Float64Array) => number,
+  y: Series,
+  score: Series,
+  t: Series,
+  options: { replicates?: number; seed?: number } = {},
+): BootstrapEstimate {
+  checkLengths(y, score, t);
+  const replicates = options.replicates ?? 200;
+  const random = createRandom(options.seed ?? 0);
+  const treated: number[] = [];
+  const control: number[] = [];
+  for (let i = 0; i < t.length; i++) (t[i] === 1 ? treated : control).push(i);
+  const n = y.length;
+  const by = new Float64Array(n);
+  const bs = new Float64Array(n);
+  const bt = new Float64Array(n);
+  let sum = 0;
+  let sumSq = 0;
+  for (let r = 0; r < replicates; r++) {
+    let k = 0;
+    for (const group of [treated, control]) {
+      for (let j = 0; j < group.length; j++) {
+        const i = group[random.nextInt(group.length)]!;
+        by[k] = y[i]!;
+        bs[k] = score[i]!;
+        bt[k] = t[i]!;
+        k++;
+      }
+    }
+    const value = metric(by, bs, bt);
+    sum += value;
+    sumSq += value * value;
+  }
+  const m = sum / replicates;
+  const variance = replicates > 1 ? (sumSq - replicates * m * m) / (replicates - 1) : 0;
+  return {
+    value: metric(Float64Array.from(y), Float64Array.from(score), Float64Array.from(t)),
+    standardError: Math.sqrt(Math.max(0, variance)),
+    replicates,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The uplift model file: versioned JSON holding the feature schema, the training metadata (learner, seed, rows,
+ * treatments, outcome, the auto-selection report), holdout metrics, ATEs, explanations and each treatment's CATE
+ * model. `parseModelFile` checks the shape and names the offending field.
+ */
+import { checkSchema } from './encoding.ts';
+import { cateFromJSON } from './metaLearners.ts';
+import { LEARNER_CHOICES, type LearnerChoice, type UpliftModel } from './upliftModel.ts';
+
+export const MODEL_FORMAT = 'aether-uplift-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export function modelToJSON(model: UpliftModel, createdAt?: string): unknown {
+  return {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    ...(createdAt ? { createdAt } : {}),
+    schema: model.schema,
+    training: {
+      treatmentColumn: model.treatmentColumn,
+      control: model.control,
+      treatments: model.arms.map((arm) => arm.treatment),
+      outcomeColumn: model.outcomeColumn,
+      outcome: model.outcome,
+      learner: model.learner,
+      seed: model.seed,
+      rows: model.rows,
+    },
+    arms: model.arms.map((arm) => ({
+      treatment: arm.treatment,
+      rows: arm.rows,
+      selection: arm.selection,
+      ate: arm.ate,
+      holdout: arm.holdout,
+      explanation: arm.explanation,
+      ...(arm.distillation ? { distillation: arm.distillation } : {}),
+      cate: arm.cate.toJSON(),
+    })),
+  };
+}
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown, path: string): Json {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`model file: ${path} must be an object`);
+  return value as Json;
+}
+
+function field<T>(o: Json, key: string, path: string, check: (v: unknown) => v is T, rule: string): T {
+  const v = o[key];
+  if (!check(v)) throw new Error(`model file: ${path}.${key} must be ${rule}`);
+  return v;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
+
+export function parseModelFile(value: unknown): UpliftModel {
+  const root = object(value, '(root)');
+  if (root.format !== MODEL_FORMAT) throw new Error(`model file: format must be "${MODEL_FORMAT}", got ${JSON.stringify(root.format)}`);
+  if (root.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new Error(
+      `model file: formatVersion ${JSON.stringify(root.formatVersion)} is not supported (this version reads ${MODEL_FORMAT_VERSION})`,
+    );
+  }
+  const schema = checkSchema(root.schema);
+  const training = object(root.training, 'training');
+  const learner = field(training, 'learner', 'training', isString, 'a string');
+  if (!(LEARNER_CHOICES as readonly string[]).includes(learner))
+    throw new Error(`model file: training.learner must be one of ${LEARNER_CHOICES.join(', ')}`);
+  const outcome = field(training, 'outcome', 'training', isString, 'a string');
+  if (outcome !== 'binary' && outcome !== 'continuous') throw new Error('model file: training.outcome must be "binary" or "continuous"');
+  const arms = field(root, 'arms', '(root)', isArray, 'an array');
+  if (arms.length === 0) throw new Error('model file: arms must not be empty');
+  return {
+    schema,
+    treatmentColumn: field(training, 'treatmentColumn', 'training', isString, 'a string'),
+    control: field(training, 'control', 'training', isString, 'a string'),
+    outcomeColumn: field(training, 'outcomeColumn', 'training', isString, 'a string'),
+    outcome,
+    learner: learner as LearnerChoice,
+    seed: field(training, 'seed', 'training', isNumber, 'a number'),
+    rows: field(training, 'rows', 'training', isNumber, 'a number'),
+    arms: arms.map((raw, k) => {
+      const path = `arms[${k}]`;
+      const arm = object(raw, path);
+      // Reports are carried as written; only what prediction needs is checked deeply.
+      return {
+        treatment: field(arm, 'treatment', path, isString, 'a string'),
+        rows: object(arm.rows, `${path}.rows`) as { treated: number; control: number },
+        selection: object(arm.selection, `${path}.selection`) as never,
+        ate: object(arm.ate, `${path}.ate`) as never,
+        holdout: object(arm.holdout, `${path}.holdout`) as never,
+        explanation: object(arm.explanation, `${path}.explanation`) as never,
+        ...(arm.distillation !== undefined ? { distillation: object(arm.distillation, `${path}.distillation`) as never } : {}),
+        cate: cateFromJSON(arm.cate, `model file: ${path}.cate`),
+      };
+    }),
+  };
+}

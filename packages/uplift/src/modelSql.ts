@@ -1,0 +1,34 @@
+/**
+ * Model → SQL: each treatment's CATE model as one SQL expression over the feature view's raw columns, for DuckDB
+ * and BigQuery. Numeric features are cast to DOUBLE/FLOAT64; a string feature's one-hot columns become
+ * `CASE WHEN col = 'value' THEN 1 ELSE 0 END` (unseen values and NULL → 0, as in process).
+ */
+import type { FeatureSchema } from './encoding.ts';
+import type { SqlDialect } from './learner.ts';
+import { sqlIdentifier, sqlString } from './sqlText.ts';
+import type { UpliftModel } from './upliftModel.ts';
+
+/** A SQL expression per encoded feature name, reading the raw columns of the schema. */
+export function featureColumnsSql(schema: FeatureSchema, dialect: SqlDialect): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const feature of schema.features) {
+    const column = sqlIdentifier(feature.name, dialect);
+    if (feature.type === 'number') out[feature.name] = `CAST(${column} AS ${dialect === 'bigquery' ? 'FLOAT64' : 'DOUBLE'})`;
+    else {
+      for (const category of feature.categories) {
+        out[`${feature.name}=${category}`] = `(CASE WHEN ${column} = ${sqlString(category, dialect)} THEN 1e0 ELSE 0e0 END)`;
+      }
+    }
+  }
+  return out;
+}
+
+export type TreatmentSql = { treatment: string; sql: string; bytes: number };
+
+export function upliftSql(model: UpliftModel, dialect: SqlDialect): TreatmentSql[] {
+  const columns = featureColumnsSql(model.schema, dialect);
+  return model.arms.map((arm) => {
+    const sql = arm.cate.toSql(columns, dialect);
+    return { treatment: arm.treatment, sql, bytes: Buffer.byteLength(sql, 'utf8') };
+  });
+}

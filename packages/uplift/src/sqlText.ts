@@ -1,0 +1,26 @@
+/** SQL text pieces shared by every model compiler: numeric literals that parse as doubles, quoted identifiers and strings. */
+import type { SqlDialect } from './learner.ts';
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
+/** A DOUBLE/FLOAT64 literal that round-trips the value exactly (scientific notation, never DECIMAL). */
+export function sqlNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`cannot write ${value} as a SQL literal`);
+  const text = value.toExponential();
+  return value < 0 || Object.is(value, -0) ? `(${text})` : text;
+}
+
+/** A quoted column identifier; names with characters that cannot be quoted safely are refused. */
+export function sqlIdentifier(name: string, dialect: SqlDialect): string {
+  if (name.length === 0 || hasControlCharacter(name) || /[`"\\]/.test(name))
+    throw new Error(`column name ${JSON.stringify(name)} cannot be used in SQL`);
+  return dialect === 'bigquery' ? `\`${name}\`` : `"${name}"`;
+}
+
+export function sqlString(value: string, dialect: SqlDialect): string {
+  if (hasControlCharacter(value)) throw new Error(`category ${JSON.stringify(value)} holds a control character`);
+  return dialect === 'bigquery' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : `'${value.replace(/'/g, "''")}'`;
+}

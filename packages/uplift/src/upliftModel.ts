@@ -1,0 +1,194 @@
+/**
+ * The whole uplift model of a campaign: one CATE model per treatment value against the shared control, each chosen
+ * on training rows only (inner K-fold Qini), with its ATE, its out-of-fold ("holdout") metrics, an explanation, and
+ * the feature schema that turns raw columns into the encoded matrix.
+ */
+import { type AteEstimate, aipwAte } from './ate.ts';
+import { AUTO_SELECT_DEFAULTS, type AutoSelectionReport, autoSelect, defaultCandidates, learnerCandidates } from './autoSelect.ts';
+import { type Distillation, distilCate, SQL_LIMIT_BYTES, sqlBytes } from './distil.ts';
+import type { FeatureSchema } from './encoding.ts';
+import { type Explanation, explainUplift } from './explain.ts';
+import { type FeatureMatrix, takeRows } from './matrix.ts';
+import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
+import { bootstrapMetric, qiniAucScore, upliftAtK, upliftAucScore } from './metrics.ts';
+import { featureColumnsSql } from './modelSql.ts';
+
+export type LearnerChoice = 'auto' | 's' | 't' | 'x' | 'dr';
+export const LEARNER_CHOICES: readonly LearnerChoice[] = ['auto', 's', 't', 'x', 'dr'];
+
+export type ArmMetrics = {
+  rows: number;
+  qini: number;
+  qiniStandardError: number;
+  auuc: number;
+  upliftAt10: number;
+  upliftAt20: number;
+  upliftAt30: number;
+};
+
+export type ArmModel = {
+  treatment: string;
+  rows: { treated: number; control: number };
+  cate: CateModel;
+  selection: AutoSelectionReport;
+  ate: AteEstimate;
+  /** Metrics of the chosen learner's out-of-fold predictions on the training rows (inner validation). */
+  holdout: ArmMetrics;
+  explanation: Explanation;
+  /** Present when the chosen model's SQL exceeded SQL_LIMIT_BYTES and `cate` is its distilled stand-in. */
+  distillation?: Distillation;
+};
+
+export type UpliftModel = {
+  schema: FeatureSchema;
+  treatmentColumn: string;
+  control: string;
+  outcomeColumn: string;
+  outcome: OutcomeType;
+  learner: LearnerChoice;
+  seed: number;
+  rows: number;
+  arms: ArmModel[];
+};
+
+export type UpliftFitInput = {
+  schema: FeatureSchema;
+  /** Features encoded with `schema`. */
+  x: FeatureMatrix;
+  /** The treatment column's value per row. */
+  treatment: readonly string[];
+  control: string;
+  y: Float64Array;
+  treatmentColumn: string;
+  outcomeColumn: string;
+  learner: LearnerChoice;
+  seed: number;
+  /** Replaces the search space (e.g. linear-only candidates in fast tests). */
+  candidates?: readonly LearnerSpec[];
+  folds?: number;
+};
+
+export function outcomeTypeOf(y: ArrayLike<number>): OutcomeType {
+  for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) return 'continuous';
+  return 'binary';
+}
+
+/** The treatments in the data (sorted), and for one of them its rows together with the control rows. */
+export function treatmentValues(treatment: readonly string[], control: string): string[] {
+  return [...new Set(treatment)].filter((v) => v !== control).sort();
+}
+
+export function armRows(treatment: readonly string[], control: string, value: string): { rows: Int32Array; t: Uint8Array } {
+  const rows: number[] = [];
+  treatment.forEach((v, i) => {
+    if (v === value || v === control) rows.push(i);
+  });
+  return { rows: Int32Array.from(rows), t: Uint8Array.from(rows, (i) => (treatment[i] === value ? 1 : 0)) };
+}
+
+export function armMetrics(y: Float64Array, score: Float64Array, t: Uint8Array, seed: number, replicates = 100): ArmMetrics {
+  const tf = Float64Array.from(t);
+  return {
+    rows: y.length,
+    qini: qiniAucScore(y, score, tf),
+    qiniStandardError: bootstrapMetric(qiniAucScore, y, score, tf, { seed, replicates }).standardError,
+    auuc: upliftAucScore(y, score, tf),
+    upliftAt10: upliftAtK(y, score, tf, 'overall', 0.1),
+    upliftAt20: upliftAtK(y, score, tf, 'overall', 0.2),
+    upliftAt30: upliftAtK(y, score, tf, 'overall', 0.3),
+  };
+}
+
+export function fitUpliftModel(input: UpliftFitInput): UpliftModel {
+  const { x, treatment, control, y, seed } = input;
+  if (treatment.length !== x.rows || y.length !== x.rows)
+    throw new Error(`${x.rows} rows, ${treatment.length} treatments, ${y.length} outcomes`);
+  for (let i = 0; i < y.length; i++)
+    if (!Number.isFinite(y[i])) throw new Error(`outcome "${input.outcomeColumn}" is missing or not a number in row ${i}`);
+  if (!treatment.includes(control)) throw new Error(`no row has control value "${control}" in column "${input.treatmentColumn}"`);
+  const treatments = treatmentValues(treatment, control);
+  if (treatments.length === 0) throw new Error(`column "${input.treatmentColumn}" holds only the control value "${control}"`);
+  const outcome = outcomeTypeOf(y);
+  const candidates = input.candidates ?? (input.learner === 'auto' ? defaultCandidates() : learnerCandidates(input.learner));
+  const arms = treatments.map((value, a): ArmModel => {
+    const { rows, t } = armRows(treatment, control, value);
+    const data: ArmData = { x: takeRows(x, rows), t, y: Float64Array.from(rows, (i) => y[i]!), outcome };
+    const armSeed = seed + 7919 * a;
+    const selection = autoSelect(candidates, data, {
+      seed: armSeed,
+      folds: input.folds ?? AUTO_SELECT_DEFAULTS.folds,
+      repeats: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1,
+      ensembleSize: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.ensembleSize : 1,
+    });
+    let treated = 0;
+    for (const flag of t) treated += flag;
+    let cate = selection.model;
+    let distillation: Distillation | undefined;
+    const columns = featureColumnsSql(input.schema, 'bigquery');
+    if (sqlBytes(cate, columns, 'bigquery') > SQL_LIMIT_BYTES) {
+      const distilled = distilCate(cate, data.x, data, columns, { seed: armSeed });
+      cate = distilled.model;
+      distillation = distilled.report;
+    }
+    return {
+      treatment: value,
+      rows: { treated, control: t.length - treated },
+      cate,
+      ...(distillation ? { distillation } : {}),
+      selection: selection.report,
+      ate: aipwAte(data, { seed: armSeed }),
+      holdout: armMetrics(data.y, selection.oof, t, armSeed),
+      explanation: explainUplift((m) => cate.predict(m), data, {
+        seed: armSeed,
+        schema: input.schema,
+        outcomeName: input.outcomeColumn,
+        ...(outcome === 'binary' ? { unitScale: 100, unit: ' pp' } : {}),
+      }),
+    };
+  });
+  return {
+    schema: input.schema,
+    treatmentColumn: input.treatmentColumn,
+    control,
+    outcomeColumn: input.outcomeColumn,
+    outcome,
+    learner: input.learner,
+    seed,
+    rows: x.rows,
+    arms,
+  };
+}
+
+/** Predicted uplift per treatment for every row of `x` (encoded with the model's schema). */
+export function predictUplift(model: UpliftModel, x: FeatureMatrix): { treatment: string; uplift: Float64Array }[] {
+  return model.arms.map((arm) => ({ treatment: arm.treatment, uplift: arm.cate.predict(x) }));
+}
+
+export type ArmEvaluation = ArmMetrics & { treatment: string; ate: AteEstimate };
+
+/** Holdout evaluation per treatment on labelled rows (each arm on its treated rows plus the control rows). */
+export function evaluateUplift(
+  model: UpliftModel,
+  x: FeatureMatrix,
+  treatment: readonly string[],
+  y: Float64Array,
+  options: { seed?: number; replicates?: number } = {},
+): ArmEvaluation[] {
+  const seed = options.seed ?? model.seed;
+  return model.arms.map((arm, a) => {
+    const { rows, t } = armRows(treatment, model.control, arm.treatment);
+    let treated = 0;
+    for (const flag of t) treated += flag;
+    if (treated === 0 || treated === t.length) {
+      throw new Error(`evaluation data need rows of treatment "${arm.treatment}" and of control "${model.control}"`);
+    }
+    const armX = takeRows(x, rows);
+    const armY = Float64Array.from(rows, (i) => y[i]!);
+    const score = arm.cate.predict(armX);
+    return {
+      treatment: arm.treatment,
+      ...armMetrics(armY, score, t, seed + a, options.replicates),
+      ate: aipwAte({ x: armX, t, y: armY, outcome: model.outcome }, { seed: seed + a }),
+    };
+  });
+}

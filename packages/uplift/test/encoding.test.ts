@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkSchema, encodedNames, encodeTable, inferSchema } from '../src/encoding.ts';
+
+const table = {
+  header: ['recency', 'channel', 'history'],
+  rows: [
+    ['3', 'Web', '120.5'],
+    ['', 'Phone', '80'],
+    ['7', 'Web', ''],
+  ],
+  lines: [2, 3, 4],
+};
+
+describe('feature encoding', () => {
+  it('infers numeric and string columns and fixes the categories at fit time', () => {
+    const schema = inferSchema(table, ['recency', 'channel', 'history']);
+    assert.deepEqual(schema.features, [
+      { name: 'recency', type: 'number' },
+      { name: 'channel', type: 'category', categories: ['Phone', 'Web'] },
+      { name: 'history', type: 'number' },
+    ]);
+    assert.deepEqual(encodedNames(schema), ['recency', 'channel=Phone', 'channel=Web', 'history']);
+  });
+
+  it('encodes empty numbers as missing and unseen categories as all zeros', () => {
+    const schema = inferSchema(table, ['recency', 'channel']);
+    const x = encodeTable(schema, {
+      header: ['channel', 'recency'],
+      rows: [
+        ['Multichannel', ''],
+        ['Phone', '2'],
+      ],
+    });
+    assert.deepEqual(x.names, ['recency', 'channel=Phone', 'channel=Web']);
+    assert.ok(Number.isNaN(x.columns[0]![0]!));
+    assert.deepEqual([...x.columns[1]!], [0, 1]);
+    assert.deepEqual([...x.columns[2]!], [0, 0]);
+  });
+
+  it('fails naming the column when a model column is missing from the data', () => {
+    const schema = inferSchema(table, ['recency', 'channel']);
+    assert.throws(
+      () => encodeTable(schema, { header: ['recency'], rows: [['1']] }),
+      /column "channel" \(a string feature of the model\) is missing/,
+    );
+  });
+
+  it('fails naming the column and line when a numeric column holds text', () => {
+    const schema = inferSchema(table, ['recency']);
+    assert.throws(
+      () => encodeTable(schema, { header: ['recency'], rows: [['1'], ['soon']], lines: [2, 3] }),
+      /column "recency" is numeric in the model, but line 3 holds "soon"/,
+    );
+  });
+
+  it('checks a schema read from a file', () => {
+    assert.throws(() => checkSchema({ features: [{ name: 'a', type: 'date' }] }), /schema.features\[0\] \("a"\): type must be/);
+    assert.throws(
+      () =>
+        checkSchema({
+          features: [
+            { name: 'a', type: 'number' },
+            { name: 'a', type: 'number' },
+          ],
+        }),
+      /duplicate feature "a"/,
+    );
+  });
+});

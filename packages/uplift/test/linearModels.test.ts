@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fitLogistic, logisticFromJSON } from '../src/logistic.ts';
+import { featureMatrix } from '../src/matrix.ts';
+import { createRandom } from '../src/random.ts';
+import { fitRidge, ridgeFromJSON } from '../src/ridge.ts';
+
+function logisticData(n: number, seed: number) {
+  const random = createRandom(seed);
+  const x1 = new Float64Array(n);
+  const x2 = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x1[i] = random.next() * 4 - 2;
+    x2[i] = random.next() * 10;
+    const eta = 0.5 + 1.5 * x1[i]! - 0.2 * x2[i]!;
+    y[i] = random.next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+  }
+  return { x: featureMatrix(['x1', 'x2'], [x1, x2]), y };
+}
+
+describe('logistic regression', () => {
+  it('recovers the generating coefficients on the raw feature scale', () => {
+    const { x, y } = logisticData(20000, 1);
+    const model = fitLogistic(x, y, { l2: 0 });
+    const [t1, t2] = model.coefficients.terms;
+    assert.ok(Math.abs(model.coefficients.intercept - 0.5) < 0.1, String(model.coefficients.intercept));
+    assert.ok(Math.abs(t1!.coef - 1.5) < 0.08, String(t1!.coef));
+    assert.ok(Math.abs(t2!.coef + 0.2) < 0.02, String(t2!.coef));
+  });
+
+  it('shrinks coefficients as the L2 penalty grows', () => {
+    const { x, y } = logisticData(3000, 2);
+    const weak = fitLogistic(x, y, { l2: 1e-4 }).coefficients.terms[0]!.coef;
+    const strong = fitLogistic(x, y, { l2: 1 }).coefficients.terms[0]!.coef;
+    assert.ok(Math.abs(strong) < Math.abs(weak) / 2, `${strong} vs ${weak}`);
+  });
+
+  it('imputes missing values with the mean and learns a missing indicator', () => {
+    const n = 4000;
+    const random = createRandom(3);
+    const x1 = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const missing = random.next() < 0.3;
+      x1[i] = missing ? Number.NaN : random.next();
+      y[i] = random.next() < (missing ? 0.9 : 0.2) ? 1 : 0;
+    }
+    const model = fitLogistic(featureMatrix(['x1'], [x1]), y, { l2: 1e-4 });
+    assert.ok(model.coefficients.terms[0]!.missingCoef > 2);
+    const p = model.predict(featureMatrix(['x1'], [Float64Array.of(Number.NaN, 0.5)]));
+    assert.ok(p[0]! > 0.8 && p[1]! < 0.3, `${p[0]} ${p[1]}`);
+  });
+
+  it('predicts the same after a JSON round trip', () => {
+    const { x, y } = logisticData(500, 4);
+    const model = fitLogistic(x, y, { l2: 1e-2 });
+    const back = logisticFromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    assert.deepEqual(back.predict(x), model.predict(x));
+  });
+
+  it('rejects a non-binary outcome, naming the row', () => {
+    assert.throws(() => fitLogistic(featureMatrix(['a'], [Float64Array.of(1, 2)]), Float64Array.of(0, 2), { l2: 1 }), /row 1 has 2/);
+  });
+});
+
+describe('ridge regression', () => {
+  it('matches ordinary least squares when the penalty is zero', () => {
+    const x1 = Float64Array.of(1, 2, 3, 4, 5);
+    const y = Float64Array.from(x1, (v) => 3 - 2 * v);
+    const model = fitRidge(featureMatrix(['x1'], [x1]), y, { l2: 0 });
+    assert.ok(Math.abs(model.coefficients.intercept - 3) < 1e-9);
+    assert.ok(Math.abs(model.coefficients.terms[0]!.coef + 2) < 1e-9);
+    const back = ridgeFromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    assert.deepEqual(
+      back.predict(featureMatrix(['x1'], [Float64Array.of(10)])),
+      model.predict(featureMatrix(['x1'], [Float64Array.of(10)])),
+    );
+  });
+
+  it('writes a SQL expression with every coefficient as a double literal', () => {
+    const model = fitRidge(featureMatrix(['x1'], [Float64Array.of(1, 2, Number.NaN, 4)]), Float64Array.of(1, 2, 9, 4), { l2: 0.1 });
+    const sql = model.toSql({ x1: '"x1"' }, 'duckdb');
+    assert.match(sql, /COALESCE\("x1", /);
+    assert.match(sql, /CASE WHEN "x1" IS NULL THEN/);
+    assert.doesNotMatch(sql, /\d\.\d+(?![\d.e])/i, 'a literal without an exponent would be a DECIMAL in DuckDB');
+  });
+});

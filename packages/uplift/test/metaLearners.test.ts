@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { takeRows } from '../src/matrix.ts';
+import { cateFromJSON, fitCate, type LearnerSpec, stratifiedFolds } from '../src/metaLearners.ts';
+import { qiniAucScore } from '../src/metrics.ts';
+import { spearman, syntheticCampaign } from './synthetic.ts';
+
+const linear = (l2: number) => ({ kind: 'linear' as const, l2 });
+const gbdt = { kind: 'gbdt' as const, nTrees: 100, maxDepth: 2, learningRate: 0.1, minSamplesLeaf: 50 };
+const SPECS: Record<string, LearnerSpec> = {
+  's (interactions)': { meta: 's', base: linear(1e-3), interactions: true },
+  t: { meta: 't', base: linear(1e-3) },
+  'x (constant propensity)': { meta: 'x', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant' },
+  'x (estimated propensity)': { meta: 'x', base: linear(1e-3), effect: linear(1e-3), propensity: 'logistic' },
+  dr: { meta: 'dr', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 3 },
+  't (gbdt)': { meta: 't', base: gbdt },
+  's (gbdt)': { meta: 's', base: gbdt, interactions: false },
+  ensemble: {
+    meta: 'ensemble',
+    members: [
+      { meta: 't', base: linear(1e-3) },
+      { meta: 't', base: gbdt },
+    ],
+  },
+};
+
+describe('meta-learners', () => {
+  const train = syntheticCampaign(4000, 11);
+  const test = syntheticCampaign(2000, 12);
+  for (const [name, spec] of Object.entries(SPECS)) {
+    it(`${name}: ranks rows by the true effect and survives a JSON round trip`, () => {
+      const model = fitCate(spec, train, 5);
+      const cate = model.predict(test.x);
+      assert.ok(spearman(cate, test.tau) > 0.7, `spearman ${spearman(cate, test.tau)}`);
+      assert.ok(qiniAucScore(test.y, cate, test.t) > 0.06);
+      const back = cateFromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+      assert.deepEqual(back.predict(test.x), cate);
+      assert.equal(typeof model.toSql({ a: 'a', b: 'b', c: 'c' }, 'bigquery'), 'string');
+    });
+  }
+
+  it('estimates a continuous effect with the DR-learner', () => {
+    const data = syntheticCampaign(3000, 13, { outcome: 'continuous' });
+    const model = fitCate({ meta: 'dr', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 2 }, data, 1);
+    const cate = model.predict(data.x);
+    let error = 0;
+    for (let i = 0; i < cate.length; i++) error += (cate[i]! - data.tau[i]!) ** 2;
+    assert.ok(Math.sqrt(error / cate.length) < 0.1, `rmse ${Math.sqrt(error / cate.length)}`);
+  });
+
+  it('is deterministic for a seed', () => {
+    const spec = SPECS.dr!;
+    assert.deepEqual(fitCate(spec, train, 9).predict(test.x), fitCate(spec, train, 9).predict(test.x));
+  });
+
+  it('handles missing feature values', () => {
+    const data = syntheticCampaign(2000, 14, { missing: 0.2 });
+    const cate = fitCate(SPECS.t!, data, 1).predict(takeRows(data.x, [0, 1, 2]));
+    assert.ok(cate.every(Number.isFinite));
+  });
+
+  it('refuses data with only one arm', () => {
+    const data = syntheticCampaign(100, 15);
+    assert.throws(() => fitCate(SPECS.t!, { ...data, t: new Uint8Array(100) }, 1), /both treated and control/);
+  });
+
+  it('balances folds within treatment groups', () => {
+    const t = Uint8Array.from({ length: 90 }, (_, i) => (i < 30 ? 1 : 0));
+    const folds = stratifiedFolds(t, 3, 1);
+    for (let k = 0; k < 3; k++) {
+      const treated = Array.from(folds.keys()).filter((i) => folds[i] === k && t[i] === 1).length;
+      assert.equal(treated, 10);
+    }
+  });
+});

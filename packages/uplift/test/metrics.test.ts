@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { bootstrapMetric, perfectQiniCurve, qiniAucScore, qiniCurve, upliftAtK, upliftAucScore, upliftCurve } from '../src/metrics.ts';
+
+type GoldenCase = {
+  name: string;
+  y: number[];
+  t: number[];
+  score: number[];
+  expected: {
+    qini_auc_score: number;
+    uplift_auc_score: number;
+    uplift_at_k_overall_0_3: number;
+    uplift_at_k_by_group_0_3: number;
+    qini_curve_x: number[];
+    qini_curve_y: number[];
+    uplift_curve_x: number[];
+    uplift_curve_y: number[];
+  };
+};
+
+const golden = JSON.parse(readFileSync(new URL('./fixtures/uplift-metrics-golden.json', import.meta.url), 'utf8')) as {
+  cases: GoldenCase[];
+};
+
+function assertClose(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= 1e-12, `${what}: ${actual} vs ${expected}`);
+}
+
+function assertCurve(actual: ArrayLike<number>, expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length, `${what} length`);
+  expected.forEach((value, i) => {
+    assertClose(actual[i]!, value, `${what}[${i}]`);
+  });
+}
+
+describe('metrics reproduce scikit-uplift 0.5.1', () => {
+  assert.ok(golden.cases.length >= 5);
+  for (const c of golden.cases) {
+    it(`matches every golden value of case ${c.name}`, () => {
+      const e = c.expected;
+      assertClose(qiniAucScore(c.y, c.score, c.t), e.qini_auc_score, 'qini_auc_score');
+      assertClose(upliftAucScore(c.y, c.score, c.t), e.uplift_auc_score, 'uplift_auc_score');
+      assertClose(upliftAtK(c.y, c.score, c.t, 'overall', 0.3), e.uplift_at_k_overall_0_3, 'uplift_at_k overall');
+      assertClose(upliftAtK(c.y, c.score, c.t, 'by_group', 0.3), e.uplift_at_k_by_group_0_3, 'uplift_at_k by_group');
+      const qini = qiniCurve(c.y, c.score, c.t);
+      assertCurve(qini.x, e.qini_curve_x, 'qini_curve x');
+      assertCurve(qini.y, e.qini_curve_y, 'qini_curve y');
+      const uplift = upliftCurve(c.y, c.score, c.t);
+      assertCurve(uplift.x, e.uplift_curve_x, 'uplift_curve x');
+      assertCurve(uplift.y, e.uplift_curve_y, 'uplift_curve y');
+    });
+  }
+});
+
+describe('metrics', () => {
+  it('scores the perfect ranking at 1 and its reverse far lower', () => {
+    const y = [1, 0, 1, 0, 0, 1, 0, 1];
+    const t = [1, 1, 0, 0, 1, 0, 1, 0];
+    const perfect = y.map((v, i) => v * t[i]! - v * (1 - t[i]!));
+    assertClose(qiniAucScore(y, perfect, t), 1, 'perfect');
+    assert.ok(
+      qiniAucScore(
+        y,
+        perfect.map((v) => -v),
+        t,
+      ) < 0.5,
+    );
+  });
+
+  it('builds the no-negative-effect perfect Qini curve from the random ratio', () => {
+    const curve = perfectQiniCurve([1, 0, 0, 1], [1, 1, 0, 0], false);
+    assert.deepEqual([...curve.x], [0, 0, 4]);
+    assert.deepEqual([...curve.y], [0, 0, 0]);
+  });
+
+  it('gives a positive bootstrap standard error, reproducible for a seed', () => {
+    const c = golden.cases.find((candidate) => candidate.name === 'random_1000')!;
+    const a = bootstrapMetric(qiniAucScore, c.y, c.score, c.t, { replicates: 50, seed: 7 });
+    const b = bootstrapMetric(qiniAucScore, c.y, c.score, c.t, { replicates: 50, seed: 7 });
+    assert.deepEqual(a, b);
+    assert.ok(a.standardError > 0.001 && a.standardError < 0.2, String(a.standardError));
+    assertClose(a.value, c.expected.qini_auc_score, 'value');
+  });
+
+  it('rejects inconsistent lengths and an out-of-range k', () => {
+    assert.throws(() => qiniAucScore([1, 0], [0.1], [1, 0]), /inconsistent lengths/);
+    assert.throws(() => upliftAtK([1, 0], [0.1, 0.2], [1, 0], 'overall', 1.5), /k=1.5/);
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * The embedded warehouse: DuckDB in a file under the data directory (or `:memory:`). Loads go through the
+ * appender inside one transaction on their own connection, so a failed load leaves the table as it was and
+ * concurrent loads into different tables do not serialise on one connection.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { TableDefinition } from '@aether/contracts/warehouse';
+import {
+  DOUBLE,
+  type DuckDBAppender,
+  DuckDBArrayValue,
+  type DuckDBConnection,
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBListValue,
+  DuckDBStructValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBType,
+  type DuckDBValue,
+  LIST,
+  listValue,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { type Column, columnsOf } from './columns.ts';
+import { createTableSql, identifier } from './ddl.ts';
+import { assertParamsPresent, scanNamedParams } from './namedParams.ts';
+import { validateRow } from './rowValidation.ts';
+import type { DryRun, LoadOptions, QueryParams, QueryValue, Row, Warehouse } from './warehouse.ts';
+
+/** The embedded warehouse's file inside the product's data directory. */
+export function duckDbPath(dataDir: string): string {
+  return join(dataDir, 'warehouse.duckdb');
+}
+
+export type DuckDbWarehouseOptions = {
+  /** Database file, created with its directory if missing; `:memory:` for a throw-away database. */
+  path: string;
+  /** DuckDB settings, e.g. `{ threads: '2', memory_limit: '1GB' }`. */
+  config?: Record<string, string>;
+  /**
+   * Whether `ensureSchema` declares the contracts' primary keys (default true). On 1M events the key's index costs
+   * about half again the load time and holds memory; bulk builds of large synthetic tables may turn it off.
+   */
+  primaryKeys?: boolean;
+};
+
+export class RowValidationError extends Error {
+  readonly table: string;
+  readonly rowIndex: number;
+  readonly issues: ReadonlyArray<{ column: string; message: string }>;
+  constructor(table: string, rowIndex: number, issues: ReadonlyArray<{ column: string; message: string }>) {
+    super(`${table}: row ${rowIndex + 1} is invalid: ${issues.map((issue) => `${issue.column} ${issue.message}`).join('; ')}`);
+    this.name = 'RowValidationError';
+    this.table = table;
+    this.rowIndex = rowIndex;
+    this.issues = issues;
+  }
+}
+
+export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const instance = await DuckDBInstance.create(options.path, options.config);
+  const connection = await instance.connect();
+  return new DuckDbWarehouse(instance, connection, options.primaryKeys ?? true);
+}
+
+export class DuckDbWarehouse implements Warehouse {
+  readonly dialect = 'duckdb' as const;
+  readonly #instance: DuckDBInstance;
+  readonly #connection: DuckDBConnection;
+  readonly #primaryKeys: boolean;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(instance: DuckDBInstance, connection: DuckDBConnection, primaryKeys = true) {
+    this.#instance = instance;
+    this.#connection = connection;
+    this.#primaryKeys = primaryKeys;
+  }
+
+  async ensureSchema(tables: readonly TableDefinition[]): Promise<void> {
+    await this.#serial(async () => {
+      for (const table of tables) await this.#connection.run(createTableSql('duckdb', table, { primaryKey: this.#primaryKeys }));
+    });
+  }
+
+  async query<T extends Row = Row>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    const { text, values, types } = bind(sql, params);
+    const reader = await this.#serial(() => this.#connection.runAndReadAll(text, values, types));
+    return reader.getRowObjects().map((row) => plainRow(row) as T);
+  }
+
+  async *stream(sql: string, params: QueryParams = {}, batchSize = 10_000): AsyncIterable<Row[]> {
+    const { text, values, types } = bind(sql, params);
+    // Its own connection: a consumer may run other queries between batches while this result is open.
+    const connection = await this.#instance.connect();
+    try {
+      const result = await connection.stream(text, values, types);
+      let batch: Row[] = [];
+      for await (const rows of result.yieldRowObjects()) {
+        for (const row of rows) {
+          batch.push(plainRow(row));
+          if (batch.length === batchSize) {
+            yield batch;
+            batch = [];
+          }
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async load(
+    table: TableDefinition,
+    batches: AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>,
+    options: LoadOptions = {},
+  ): Promise<number> {
+    const columns = columnsOf(table);
+    const appends = columns.map(appendFor);
+    const connection = await this.#instance.connect();
+    let appender: DuckDBAppender | null = null;
+    let written = 0;
+    try {
+      await connection.run('BEGIN TRANSACTION');
+      if (options.mode === 'replace') await connection.run(`DELETE FROM ${identifier(table.name)}`);
+      appender = await connection.createAppender(identifier(table.name));
+      for await (const batch of batches) {
+        for (const row of batch) {
+          const check = validateRow(table, row);
+          if (!check.ok) throw new RowValidationError(table.name, written, check.issues);
+          for (let c = 0; c < columns.length; c += 1) {
+            const value = row[(columns[c] as Column).name];
+            if (value === null || value === undefined) appender.appendNull();
+            else (appends[c] as AppendFn)(appender, value);
+          }
+          appender.endRow();
+          written += 1;
+        }
+      }
+      appender.closeSync();
+      appender = null;
+      await connection.run('COMMIT');
+      return written;
+    } catch (error) {
+      try {
+        appender?.clear();
+      } catch {
+        // the rollback below discards whatever the appender already flushed
+      }
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async dryRun(sql: string, params: QueryParams = {}): Promise<DryRun> {
+    const { text, values, types } = bind(sql, params);
+    const reader = await this.#serial(() => this.#connection.runAndReadAll(`EXPLAIN (FORMAT json) ${text}`, values, types));
+    const plan = reader.getRows()[0]?.[1];
+    return { bytesProcessed: null, estimatedRows: typeof plan === 'string' ? estimatedCardinality(plan) : null };
+  }
+
+  /** One statement at a time on the shared connection (a DuckDB connection is not for concurrent use). */
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(work);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    this.#connection.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+type AppendFn = (appender: DuckDBAppender, value: unknown) => void;
+
+function appendFor(column: Column): AppendFn {
+  switch (column.kind) {
+    case 'string':
+      return (appender, value) => appender.appendVarchar(String(value));
+    case 'integer':
+      return (appender, value) => appender.appendBigInt(BigInt(value as number | bigint));
+    case 'number':
+      return (appender, value) => appender.appendDouble(value as number);
+    case 'boolean':
+      return (appender, value) => appender.appendBoolean(value as boolean);
+    // The appender casts text to DATE/TIMESTAMP itself, which is faster than building DuckDB values in JS.
+    case 'date':
+      return (appender, value) => appender.appendVarchar(String(value));
+    case 'timestamp':
+      return (appender, value) => appender.appendVarchar(utcTimestampText(value));
+  }
+}
+
+/** DuckDB's TIMESTAMP cast ignores a UTC offset, so anything not already in UTC is normalised first. */
+function utcTimestampText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  return text.endsWith('Z') || text.endsWith('z') ? text : new Date(text).toISOString();
+}
+
+function estimatedCardinality(planJson: string): number | null {
+  try {
+    const plan = JSON.parse(planJson) as Array<{ extra_info?: Record<string, unknown> }>;
+    const estimate = plan[0]?.extra_info?.['Estimated Cardinality'];
+    const value = typeof estimate === 'string' ? Number(estimate.replace(/^~/, '')) : Number.NaN;
+    return Number.isFinite(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+type Bound = { text: string; values: Record<string, DuckDBValue>; types: Record<string, DuckDBType | undefined> };
+
+function bind(sql: string, params: QueryParams): Bound {
+  const { text, names } = scanNamedParams(sql, '$');
+  assertParamsPresent(names, params);
+  const values: Record<string, DuckDBValue> = {};
+  const types: Record<string, DuckDBType | undefined> = {};
+  for (const name of names) {
+    const value = params[name] as QueryValue;
+    if (Array.isArray(value)) {
+      values[name] = listValue(value);
+      types[name] = LIST(value.length > 0 && typeof value[0] === 'number' ? DOUBLE : VARCHAR);
+    } else {
+      values[name] = toDuckDbValue(value as Exclude<QueryValue, readonly unknown[]>);
+    }
+  }
+  return { text, values, types };
+}
+
+function toDuckDbValue(value: Exclude<QueryValue, readonly unknown[]>): DuckDBValue {
+  if (value instanceof Date) return new DuckDBTimestampValue(BigInt(value.getTime()) * 1000n);
+  if (value !== null && typeof value === 'object') {
+    const days = Date.parse(`${value.date}T00:00:00Z`) / 86_400_000;
+    if (!Number.isInteger(days)) throw new Error(`invalid date parameter "${value.date}"`);
+    return new DuckDBDateValue(days);
+  }
+  return value;
+}
+
+function plainRow(row: Record<string, DuckDBValue>): Row {
+  const out: Row = {};
+  for (const key in row) out[key] = plainValue(row[key] as DuckDBValue);
+  return out;
+}
+
+export function plainValue(value: DuckDBValue): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') return value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value;
+    return value;
+  }
+  if (value instanceof DuckDBDateValue) return value.toString();
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) return isoFromMillis(value.micros / 1000n);
+  if (value instanceof DuckDBTimestampMillisecondsValue) return isoFromMillis(value.millis);
+  if (value instanceof DuckDBTimestampSecondsValue) return isoFromMillis(value.seconds * 1000n);
+  if (value instanceof DuckDBTimestampNanosecondsValue) return isoFromMillis(value.nanos / 1_000_000n);
+  if (value instanceof DuckDBDecimalValue) return value.toDouble();
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(plainValue);
+  if (value instanceof DuckDBStructValue) {
+    const out: Row = {};
+    for (const [key, item] of Object.entries(value.entries)) out[key] = plainValue(item);
+    return out;
+  }
+  return value.toString();
+}
+
+function isoFromMillis(millis: bigint): string {
+  return new Date(Number(millis)).toISOString();
+}
