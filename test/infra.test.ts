@@ -40,7 +40,9 @@ describe('terraform', () => {
     assert.match(subscription.dead_letter_policy[0].max_delivery_attempts, /max_delivery_attempts/);
     assert.match(subscription.retry_policy[0].minimum_backoff, /min_backoff_seconds/);
     assert.ok(subscription.push_config[0].oidc_token, 'push subscriptions carry an OIDC token');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation, not a JavaScript template
     assert.equal(module.resource.google_pubsub_topic.dead_letter[0].name, '${var.name}-dead-letter');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation, not a JavaScript template
     assert.equal(module.resource.google_pubsub_subscription.dead_letter_reader[0].name, deadLetterReaderOf('${var.name}-dead-letter'));
   });
 
@@ -49,6 +51,7 @@ describe('terraform', () => {
     for (const service of tfvars.services) assert.ok((SERVICES as readonly string[]).includes(service), `${service} is a known service`);
     const module = await parseHcl('cloud_run.tf', read('infra/terraform/modules/cloud_run_service/main.tf'));
     assert.ok(module.resource.google_service_account.this);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation, not a JavaScript template
     assert.equal(module.resource.google_cloud_run_v2_service.this[0].template[0].service_account, '${google_service_account.this.email}');
   });
 

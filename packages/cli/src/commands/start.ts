@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRuleBasedInterpreter } from '@aether/interpreter/ruleBasedInterpreter';
-import { createInterpreterService, interpreterSubscription } from '@aether/interpreter/service';
+import { createInterpreterService } from '@aether/interpreter/service';
 import { systemClock } from '@aether/platform/clock';
 import { loadConfig, PlatformEnv, PortEnv } from '@aether/platform/config';
 import { openEmbeddedSegmentStore } from '@aether/platform/embeddedSegmentStore';
