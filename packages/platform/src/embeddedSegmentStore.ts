@@ -11,9 +11,11 @@
  * through a keyed lock, so two transitions from the same status cannot both win. Across processes, a lock file
  * holding the owner's pid keeps a second process from opening the same directory.
  */
+
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SegmentDocument } from '@aether/contracts/segment';
+import { createInFlight } from './inFlight.ts';
 import {
   CorruptSegmentError,
   type CreateSegmentInput,
@@ -79,18 +81,7 @@ export async function openEmbeddedSegmentStore(options: EmbeddedSegmentStoreOpti
   }
 
   const locks = new KeyedLock();
-  const inFlight = new Set<Promise<unknown>>();
-  let closed = false;
-
-  /** Runs `work` unless the store is closed, and lets `close` wait for it. */
-  function track<T>(work: () => Promise<T>): Promise<T> {
-    if (closed) return Promise.reject(new Error('the embedded segment store is closed'));
-    const promise = work();
-    inFlight.add(promise);
-    const forget = () => inFlight.delete(promise);
-    promise.then(forget, forget);
-    return promise;
-  }
+  const { track, drain } = createInFlight('the embedded segment store');
 
   async function save(doc: SegmentDocument): Promise<void> {
     await writeAtomically(dir, `${doc.id}.json`, `${JSON.stringify(doc)}\n`);
@@ -182,9 +173,7 @@ export async function openEmbeddedSegmentStore(options: EmbeddedSegmentStoreOpti
     },
 
     async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.allSettled([...inFlight]);
+      if (!(await drain())) return;
       await rm(lockFile, { force: true });
     },
   };

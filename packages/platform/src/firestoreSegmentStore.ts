@@ -7,10 +7,12 @@
  * `list` orders by (`createdAt` desc, `id` desc), with and without an equality filter on `status`: in a real
  * database that needs the two composite indexes listed in the package README (the emulator needs none).
  */
+
 import { createHash } from 'node:crypto';
 import { type SegmentDocument, SegmentId } from '@aether/contracts/segment';
 import { check } from '@aether/contracts/validation';
 import { type DocumentReference, Firestore, type Query } from '@google-cloud/firestore';
+import { createInFlight } from './inFlight.ts';
 import {
   CorruptSegmentError,
   type CreateSegmentResult,
@@ -54,17 +56,7 @@ export function createFirestoreSegmentStore(options: FirestoreSegmentStoreOption
   const segments = db.collection(`${prefix}segments`);
   const clientKeys = db.collection(`${prefix}segmentClientKeys`);
 
-  const inFlight = new Set<Promise<unknown>>();
-  let closed = false;
-
-  function track<T>(work: () => Promise<T>): Promise<T> {
-    if (closed) return Promise.reject(new Error('the Firestore segment store is closed'));
-    const promise = work();
-    inFlight.add(promise);
-    const forget = () => inFlight.delete(promise);
-    promise.then(forget, forget);
-    return promise;
-  }
+  const { track, drain } = createInFlight('the Firestore segment store');
 
   function read(ref: DocumentReference, data: unknown): SegmentDocument {
     return validateStoredSegment(ref.id, `Firestore document ${ref.path}`, data);
@@ -172,9 +164,7 @@ export function createFirestoreSegmentStore(options: FirestoreSegmentStoreOption
     },
 
     async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.allSettled([...inFlight]);
+      if (!(await drain())) return;
       await db.terminate();
     },
   };

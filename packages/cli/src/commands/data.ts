@@ -1,5 +1,5 @@
 /** `aether data …`: dispatches to the data subcommands, each in its own module. */
-import { type Command, UsageError } from '../command.ts';
+import { type Command, commandGroup } from '../command.ts';
 import { runDataGenerate } from './dataGenerate.ts';
 import { runDataImport, runDataImportHillstrom } from './dataImport.ts';
 import { runDataSchema } from './dataSchema.ts';
@@ -15,23 +15,16 @@ Subcommands:
 Imports check every row against the table's contract and commit nothing unless the whole file is good.
 The warehouse is the DuckDB file <data-dir>/warehouse.duckdb (default data dir: .data).`;
 
-type Subcommand = (argv: string[]) => Promise<number>;
-
-const SUBCOMMANDS: Record<string, Subcommand> = {
+const SUBCOMMANDS = {
   generate: (argv) => runDataGenerate(argv),
   import: runDataImport,
   'import-hillstrom': runDataImportHillstrom,
   schema: runDataSchema,
 };
 
-export const dataCommand: Command = {
+export const dataCommand: Command = commandGroup({
   name: 'data',
   summary: 'generate, import and describe warehouse data',
   usage: USAGE,
-  run: async (argv) => {
-    const [name, ...rest] = argv;
-    const subcommand = name === undefined ? undefined : SUBCOMMANDS[name];
-    if (!subcommand) throw new UsageError(name === undefined ? 'missing subcommand' : `unknown subcommand "${name}"`);
-    return subcommand(rest);
-  },
-};
+  subcommands: SUBCOMMANDS,
+});
