@@ -15,6 +15,7 @@
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SegmentDocument } from '@aether/contracts/segment';
+import { lockDirectory } from './directoryLock.ts';
 import { createInFlight } from './inFlight.ts';
 import {
   CorruptSegmentError,
@@ -48,8 +49,7 @@ export async function openEmbeddedSegmentStore(options: EmbeddedSegmentStoreOpti
   const ids = options.ids ?? createSegmentIds({ clock });
   const dir = join(options.dataDir, 'segments');
   await mkdir(dir, { recursive: true });
-  const lockFile = join(dir, 'LOCK');
-  await acquireLock(lockFile);
+  const lock = await lockDirectory(dir, 'segment store');
 
   const docs = new Map<string, SegmentDocument>();
   const byClientKey = new Map<string, string>();
@@ -76,7 +76,7 @@ export async function openEmbeddedSegmentStore(options: EmbeddedSegmentStoreOpti
     }
     order = [...docs.values()].sort(newestFirst);
   } catch (error) {
-    await rm(lockFile, { force: true });
+    await lock.release();
     throw error;
   }
 
@@ -174,7 +174,7 @@ export async function openEmbeddedSegmentStore(options: EmbeddedSegmentStoreOpti
 
     async close() {
       if (!(await drain())) return;
-      await rm(lockFile, { force: true });
+      await lock.release();
     },
   };
 }
@@ -205,36 +205,6 @@ async function writeAtomically(dir: string, name: string, content: string): Prom
     await directory.sync();
   } finally {
     await directory.close();
-  }
-}
-
-async function acquireLock(lockFile: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const file = await open(lockFile, 'wx');
-      await file.writeFile(String(process.pid));
-      await file.close();
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(owner) && isAlive(owner)) {
-      const who = owner === process.pid ? 'this process (open it once and share the store)' : `process ${owner}`;
-      throw new Error(`the segment store in ${lockFile.slice(0, -'/LOCK'.length)} is already open in ${who}`);
-    }
-    // The owner died without closing: its lock is stale.
-    await rm(lockFile, { force: true });
-  }
-  throw new Error(`could not lock ${lockFile}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
