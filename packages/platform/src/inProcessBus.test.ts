@@ -122,36 +122,6 @@ describe('in-process bus', () => {
     }
   });
 
-  it('runs at most maxMessages handlers at once', async () => {
-    const bus = await openInProcessBus({ dataDir: await tempDir(), service: 'gateway', log, maxMessages: 2 });
-    try {
-      await bus.ensureTopology([subscription]);
-      let allPublished: () => void = () => undefined;
-      // Handlers hold until every message is published, so the peak does not depend on how fast publishing is.
-      const published = new Promise<void>((resolve) => {
-        allPublished = resolve;
-      });
-      let running = 0;
-      let peak = 0;
-      let done = 0;
-      await bus.subscribe(subscription, async () => {
-        running += 1;
-        peak = Math.max(peak, running);
-        await published;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        running -= 1;
-        done += 1;
-        return { kind: 'done' };
-      });
-      for (let index = 0; index < 6; index++) await bus.publish('objectiveSubmitted', data, { subject: data.segmentId });
-      allPublished();
-      await waitFor('all six', () => done === 6);
-      assert.equal(peak, 2);
-    } finally {
-      await bus.close();
-    }
-  });
-
   it('refuses a second open of the same directory and unknown topics or subscriptions', async () => {
     const dataDir = await tempDir();
     const bus = await openInProcessBus({ dataDir, service: 'gateway', log });

@@ -8,8 +8,9 @@ import { eventBusConformance } from './eventBusConformance.ts';
 
 const log = pino({ level: 'silent' });
 
-eventBusConformance('in-process', async () => {
+eventBusConformance('in-process', async ({ maxMessages }) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'aether-bus-'));
-  const open = () => openInProcessBus({ dataDir, service: 'conformance', log, ids: sequentialIds('evt') });
+  const open = () =>
+    openInProcessBus({ dataDir, service: 'conformance', log, ids: sequentialIds('evt'), ...(maxMessages ? { maxMessages } : {}) });
   return { bus: await open(), reopen: open };
 });

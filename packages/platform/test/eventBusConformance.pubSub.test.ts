@@ -10,7 +10,7 @@ let counter = 0;
 
 eventBusConformance(
   'Pub/Sub (emulator)',
-  async () => {
+  async ({ maxMessages }) => {
     if (!('host' in emulator)) throw new Error(emulator.skip);
     counter += 1;
     // Names must start with a letter; one prefix per test isolates it on the shared emulator.
@@ -23,6 +23,7 @@ eventBusConformance(
         log,
         ids: sequentialIds('evt'),
         namePrefix,
+        ...(maxMessages ? { maxMessages } : {}),
       });
     return { bus: await open(), reopen: open };
   },

@@ -53,11 +53,20 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function eventBusConformance(name: string, makeBus: () => Promise<BusUnderTest>, options: ConformanceOptions = {}): void {
+export type BusSettings = {
+  /** Handlers running at once per subscription (flow control). */
+  maxMessages?: number;
+};
+
+export function eventBusConformance(
+  name: string,
+  makeBus: (settings: BusSettings) => Promise<BusUnderTest>,
+  options: ConformanceOptions = {},
+): void {
   const timeoutMs = options.timeoutMs ?? 5000;
   const opened: ConformantBus[] = [];
-  const open = async (): Promise<BusUnderTest> => {
-    const underTest = await makeBus();
+  const open = async (settings: BusSettings = {}): Promise<BusUnderTest> => {
+    const underTest = await makeBus(settings);
     opened.push(underTest.bus);
     await underTest.bus.ensureTopology([testSubscription]);
     return underTest;
@@ -237,6 +246,32 @@ export function eventBusConformance(name: string, makeBus: () => Promise<BusUnde
         return { kind: 'done' };
       });
       assert.deepEqual(await waitFor('the event after restart', () => handled, timeoutMs), published);
+    });
+
+    it('runs at most maxMessages handlers at once (flow control)', async () => {
+      const { bus } = await open({ maxMessages: 2 });
+      let allPublished: () => void = () => undefined;
+      // Handlers hold until every message is published, so the peak does not depend on how fast publishing is.
+      const published = new Promise<void>((resolve) => {
+        allPublished = resolve;
+      });
+      let running = 0;
+      let peak = 0;
+      let done = 0;
+      await bus.subscribe(testSubscription, async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await published;
+        await sleep(20);
+        running -= 1;
+        done += 1;
+        return { kind: 'done' };
+      });
+      const data = anObjectiveSubmitted();
+      await Promise.all(Array.from({ length: 6 }, () => bus.publish('objectiveSubmitted', data, { subject: data.segmentId })));
+      allPublished();
+      await waitFor('all six handled', () => (done === 6 ? true : undefined), timeoutMs * 2);
+      assert.equal(peak, 2);
     });
   });
 }
