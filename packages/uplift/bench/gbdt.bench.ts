@@ -11,7 +11,7 @@ import { type FeatureMatrix, featureMatrix } from '../src/matrix.ts';
 
 const REFERENCE_XGBOOST_SECONDS = 0.26;
 const RUNS = 5;
-const dataDir = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const dataDir = fileURLToPath(new URL('../../../data/hillstrom/', import.meta.url));
 
 type Table = { header: string[]; rows: string[][] };
 

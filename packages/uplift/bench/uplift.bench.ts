@@ -1,5 +1,5 @@
 /**
- * `pnpm bench uplift`: the Hillstrom benchmark on the fixed 70/30 split (../shared/data relative to the repo root).
+ * `pnpm bench uplift`: the Hillstrom benchmark on the fixed 70/30 split (data/hillstrom in the repo).
  * Tasks: (i) Womens E-Mail vs No E-Mail, visit; (ii) the same, conversion; (iii) Mens and Womens E-Mail vs No E-Mail,
  * visit (mean Qini over the two arms). Per learner: test Qini with its bootstrap SE, AUUC, uplift@30%, fit and
  * predict seconds. `auto` chooses on training rows only (inner 3-fold Qini). Also: the size of the auto model's SQL,
@@ -7,8 +7,8 @@
  * Prints one JSON object on the last line.
  */
 import { readFileSync } from 'node:fs';
+import { type CsvTable, parseCsv } from '@aether/csv/csv';
 import { AUTO_SELECT_DEFAULTS, autoSelect, defaultCandidates } from '../src/autoSelect.ts';
-import { type CsvTable, parseCsv } from '../src/csv.ts';
 import { distilCate } from '../src/distil.ts';
 import { encodeTable, inferSchema } from '../src/encoding.ts';
 import { fitGbdt } from '../src/gbdt.ts';
@@ -17,7 +17,7 @@ import { type ArmData, type CateModel, fitCate, type LearnerSpec } from '../src/
 import { bootstrapMetric, qiniAucScore, upliftAtK, upliftAucScore } from '../src/metrics.ts';
 import { featureColumnsSql } from '../src/modelSql.ts';
 
-const DATA = new URL('../../../../shared/data/', import.meta.url);
+const DATA = new URL('../../../data/hillstrom/', import.meta.url);
 const FEATURES = ['recency', 'history_segment', 'history', 'mens', 'womens', 'zip_code', 'newbie', 'channel'];
 /** The CLI's default seed; `auto` on task (i) is also run with other seeds to show the spread of its selection. */
 const SEED = 0;
