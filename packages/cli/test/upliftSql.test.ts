@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { formatCsv } from '@aether/uplift/csv';
+import { formatCsv } from '@aether/csv/csv';
 import { encodeTable, inferSchema } from '@aether/uplift/encoding';
 import { type ArmData, fitCate, type LearnerSpec } from '@aether/uplift/metaLearners';
 import { featureColumnsSql, upliftSql } from '@aether/uplift/modelSql';

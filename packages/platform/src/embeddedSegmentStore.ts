@@ -12,7 +12,7 @@
  * holding the owner's pid keeps a second process from opening the same directory.
  */
 
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SegmentDocument } from '@aether/contracts/segment';
 import { lockDirectory } from './directoryLock.ts';

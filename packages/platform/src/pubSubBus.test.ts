@@ -18,7 +18,6 @@ const subscription: SubscriptionDefinition & { event: 'objectiveSubmitted' } = {
   maxBackoffSeconds: 30,
   ackDeadlineSeconds: 20,
 };
-const data = { segmentId: 'seg_pubsub00001', text: 'Win back lapsed customers', asOf: '2026-11-01' };
 
 describe('Pub/Sub bus (emulator)', 'skip' in emulator ? { skip: emulator.skip } : {}, () => {
   const host = 'host' in emulator ? emulator.host : '';

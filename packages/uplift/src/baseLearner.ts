@@ -3,8 +3,7 @@
  * `linear` is L2 logistic regression for a binary target and ridge regression for a continuous one; `gbdt` is the
  * histogram gradient-boosted trees learner with the matching objective.
  */
-import { fitGbdt, gbdtModel } from './gbdt.ts';
-import type { GbdtTree } from './gbdtTree.ts';
+import { fitGbdt, gbdtFromJson } from './gbdt.ts';
 import type { FittedModel, Objective } from './learner.ts';
 import { fitLogistic, logisticFromJSON } from './logistic.ts';
 import type { FeatureMatrix } from './matrix.ts';
@@ -39,36 +38,6 @@ function fitGbdtBase(spec: GbdtSpec, x: FeatureMatrix, y: Float64Array, objectiv
   return fitGbdt(x, y, { ...params, objective, seed: options.seed }, options.weights ? { weights: options.weights } : {});
 }
 
-function gbdtFromJSON(value: unknown, what: string): FittedModel {
-  const v = value as { objective?: unknown; featureNames?: unknown; baseScore?: unknown; trees?: unknown } | null;
-  if (
-    !v ||
-    (v.objective !== 'binary' && v.objective !== 'regression') ||
-    !Array.isArray(v.featureNames) ||
-    typeof v.baseScore !== 'number'
-  ) {
-    throw new Error(`${what}: expected a gbdt model with objective, featureNames and baseScore`);
-  }
-  if (!Array.isArray(v.trees)) throw new Error(`${what}.trees: expected an array`);
-  const trees = v.trees.map((raw, k): GbdtTree => {
-    const t = raw as Record<string, unknown> | null;
-    const numbers = (field: string): number[] => {
-      const a = t?.[field];
-      if (!Array.isArray(a)) throw new Error(`${what}.trees[${k}].${field}: expected an array`);
-      return a.map((n) => (n === null ? Number.POSITIVE_INFINITY : Number(n)));
-    };
-    return {
-      feature: Int32Array.from(numbers('feature')),
-      threshold: Float64Array.from(numbers('threshold')),
-      defaultLeft: Uint8Array.from(numbers('defaultLeft')),
-      left: Int32Array.from(numbers('left')),
-      right: Int32Array.from(numbers('right')),
-      value: Float64Array.from(numbers('value')),
-    };
-  });
-  return gbdtModel(v.objective, v.featureNames as string[], v.baseScore, trees);
-}
-
 export function baseFromJSON(value: unknown, what: string): FittedModel {
   const kind = (value as { kind?: unknown } | null)?.kind;
   switch (kind) {
@@ -77,7 +46,7 @@ export function baseFromJSON(value: unknown, what: string): FittedModel {
     case 'ridge':
       return ridgeFromJSON(value);
     case 'gbdt':
-      return gbdtFromJSON(value, what);
+      return gbdtFromJson(value, what);
     default:
       throw new Error(`${what}: unknown base model kind ${JSON.stringify(kind)}`);
   }

@@ -11,6 +11,7 @@ import { addTreePredictions, createTreeGrower, type GbdtTree, growTree, leafOfRo
 import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { createRandom, shuffleInPlace } from './random.ts';
+import { sigmoid } from './sigmoid.ts';
 
 export type { GbdtParams } from './gbdtParams.ts';
 export { defaultGbdtParams } from './gbdtParams.ts';
@@ -154,7 +155,7 @@ export function gbdtModel(
     predictMargin,
     predict(x) {
       const margin = predictMargin(x);
-      if (objective === 'binary') for (let i = 0; i < margin.length; i++) margin[i] = 1 / (1 + Math.exp(-margin[i]!));
+      if (objective === 'binary') for (let i = 0; i < margin.length; i++) margin[i] = sigmoid(margin[i]!);
       return margin;
     },
     toJSON: () => ({
@@ -179,22 +180,22 @@ export function gbdtModel(
 }
 
 /** Rebuilds a model from `toJSON()` output; malformed input fails with the path of the first bad field. */
-export function gbdtFromJson(value: unknown): GbdtModel {
-  const root = record(value, 'model');
-  if (root.kind !== 'gbdt') throw new Error(`model.kind must be 'gbdt', got ${JSON.stringify(root.kind)}`);
-  if (root.version !== 1) throw new Error(`model.version ${JSON.stringify(root.version)} is not supported (expected 1)`);
+export function gbdtFromJson(value: unknown, path = 'model'): GbdtModel {
+  const root = record(value, path);
+  if (root.kind !== 'gbdt') throw new Error(`${path}.kind must be 'gbdt', got ${JSON.stringify(root.kind)}`);
+  if (root.version !== 1) throw new Error(`${path}.version ${JSON.stringify(root.version)} is not supported (expected 1)`);
   const objective = root.objective;
   if (objective !== 'binary' && objective !== 'regression') {
-    throw new Error(`model.objective must be 'binary' or 'regression', got ${JSON.stringify(objective)}`);
+    throw new Error(`${path}.objective must be 'binary' or 'regression', got ${JSON.stringify(objective)}`);
   }
   const names = root.featureNames;
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
-    throw new Error('model.featureNames must be an array of strings');
+    throw new Error(`${path}.featureNames must be an array of strings`);
   }
-  const baseScore = finite(root.baseScore, 'model.baseScore');
-  if (!Array.isArray(root.trees)) throw new Error('model.trees must be an array');
+  const baseScore = finite(root.baseScore, `${path}.baseScore`);
+  if (!Array.isArray(root.trees)) throw new Error(`${path}.trees must be an array`);
   const trees = root.trees.map((raw, t): GbdtTree => {
-    const at = `model.trees[${t}]`;
+    const at = `${path}.trees[${t}]`;
     const tree = record(raw, at);
     const ints = (field: string) => numbers(tree[field], `${at}.${field}`, (v) => Number.isInteger(v));
     const feature = Int32Array.from(ints('feature'));

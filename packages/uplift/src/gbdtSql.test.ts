@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { fitGbdt } from './gbdt.ts';
+import { fitGbdt, gbdtModel } from './gbdt.ts';
 import { sqlNumber } from './gbdtSql.ts';
 import { type FeatureMatrix, featureMatrix } from './matrix.ts';
 import { createRandom } from './random.ts';
@@ -82,6 +82,39 @@ describe('GBDT compiled to SQL, run on DuckDB', () => {
       assert.ok(worst <= 1e-9, `largest difference ${worst}`);
     });
   }
+
+  it('scores a model with huge margins (EXP would overflow unclamped) without error, equal to predict()', async () => {
+    // recency <= 4 → +1e5, else 'history $' present → −2e5 or missing → +800: margins far beyond EXP's range.
+    const tree = {
+      feature: Int32Array.from([0, -1, 1, -1, -1]),
+      threshold: Float64Array.from([4, 0, Number.POSITIVE_INFINITY, 0, 0]),
+      defaultLeft: Uint8Array.from([0, 0, 0, 0, 0]),
+      left: Int32Array.from([1, -1, 3, -1, -1]),
+      right: Int32Array.from([2, -1, 4, -1, -1]),
+      value: Float64Array.from([0, 1e5, 0, -2e5, 800]),
+    };
+    const model = gbdtModel('binary', names, 50, [tree]);
+    const expected = model.predict(x);
+    assert.ok(expected.includes(1) && expected.some((p) => p > 0 && p < 1e-200), 'both extremes are scored');
+    const actual = await scoreInDuckDb(model.toSql(quoted, 'duckdb'));
+    // Relative: an unclamped EXP(2e5) is an error in BigQuery and Infinity in DuckDB 1.5, scoring 0 instead of 7e-218.
+    for (let i = 0; i < ROWS; i++) {
+      assert.ok(Math.abs(actual[i]! - expected[i]!) <= 1e-9 * expected[i]!, `row ${i}: ${actual[i]} vs ${expected[i]}`);
+    }
+  });
+
+  it('returns a self-contained expression that composes without extra parentheses', async () => {
+    for (const [objective, y] of [
+      ['binary', yBinary],
+      ['regression', yReal],
+    ] as const) {
+      const model = fitGbdt(x, y, { objective, nTrees: 5, maxDepth: 2, seed: 3 });
+      const expected = model.predict(x);
+      // Unparenthesised, `1e0 - base + tree1 + …` would subtract only the base score.
+      const actual = await scoreInDuckDb(`1e0 - ${model.toSql(quoted, 'duckdb')}`);
+      for (let i = 0; i < ROWS; i++) assert.ok(Math.abs(actual[i]! - (1 - expected[i]!)) <= 1e-9, `${objective} row ${i}`);
+    }
+  });
 
   it('names a feature that has no SQL expression', () => {
     const model = fitGbdt(x, yBinary, { nTrees: 3, maxDepth: 2 });

@@ -1,11 +1,13 @@
 /**
  * Compiles a boosted ensemble to one SQL expression (DuckDB and BigQuery accept the same text): the base score plus
- * one nested CASE per tree, summed in the same order as in-process prediction, then the logistic link for 'binary'.
+ * one nested CASE per tree, summed in the same order as in-process prediction, then the logistic link for 'binary'
+ * (clamped, see sigmoid.ts); the result is parenthesised, so callers can compose it as it is.
  * Numbers are printed in shortest round-trip exponent form (`1.5e-2`): exact, and typed as DOUBLE/FLOAT64 in both
  * dialects (a plain `0.015` would be a DECIMAL in DuckDB and sum with decimal arithmetic).
  */
 import type { GbdtTree } from './gbdtTree.ts';
 import type { Objective, SqlDialect } from './learner.ts';
+import { sigmoidSql } from './sigmoid.ts';
 
 export type CompilableEnsemble = {
   readonly objective: Objective;
@@ -30,7 +32,7 @@ export function gbdtToSql(model: CompilableEnsemble, columns: Readonly<Record<st
   const parts = [sqlNumber(model.baseScore)];
   for (const tree of model.trees) parts.push(treeSql(tree, 0, expressions));
   const sum = parts.join(' + ');
-  return model.objective === 'binary' ? `1e0 / (1e0 + EXP(-(${sum})))` : sum;
+  return model.objective === 'binary' ? sigmoidSql(sum) : `(${sum})`;
 }
 
 function treeSql(tree: GbdtTree, node: number, expressions: readonly string[]): string {

@@ -17,7 +17,8 @@ export interface FittedModel {
   toJSON(): unknown;
   /**
    * One SQL expression computing `predict` for a row, given a SQL expression per feature name (already quoted or
-   * computed by the caller). Missing values arrive as SQL NULL.
+   * computed by the caller). Missing values arrive as SQL NULL. The expression is self-contained (parenthesised or a
+   * single term), so callers compose it (`a - b`, `g * a`) without wrapping it again.
    */
   toSql(columns: Readonly<Record<string, string>>, dialect: SqlDialect): string;
 }

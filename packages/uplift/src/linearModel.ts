@@ -121,6 +121,27 @@ export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'id
   const hessian = new Float64Array(p * p);
   const gradient = new Float64Array(p);
   const maxIterations = link === 'identity' ? 1 : (options.maxIterations ?? 50);
+  const trial = new Float64Array(p);
+  const trialEta = new Float64Array(n);
+  /** Mean weighted log-loss plus `l2/2·‖w‖²` (intercept not penalised), computed stably for large margins. */
+  const penalisedLogLoss = (candidate: Float64Array): number => {
+    trialEta.fill(candidate[0]!);
+    for (let j = 1; j < p; j++) {
+      const column = design.z[j - 1]!;
+      const b = candidate[j]!;
+      if (b !== 0) for (let i = 0; i < n; i++) trialEta[i] = trialEta[i]! + b * column[i]!;
+    }
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const margin = trialEta[i]!;
+      const softplus = margin > 0 ? margin + Math.log1p(Math.exp(-margin)) : Math.log1p(Math.exp(margin));
+      loss += weights[i]! * (softplus - y[i]! * margin);
+    }
+    let penalty = 0;
+    for (let j = 1; j < p; j++) penalty += candidate[j]! ** 2;
+    return loss / totalWeight + (options.l2 / 2) * penalty;
+  };
+  let currentLoss = link === 'logit' ? penalisedLogLoss(beta) : 0;
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     eta.fill(beta[0]!);
     for (let j = 1; j < p; j++) {
@@ -164,10 +185,28 @@ export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'id
     // A tiny ridge on the intercept keeps the solve defined when all outcomes are equal.
     hessian[0] = hessian[0]! + 1e-12;
     const step = solveSpd(hessian, gradient, p);
+    // Ridge: one full step is exact. Logistic: a full Newton step can overshoot (near-separable data, rare
+    // outcomes) and diverge to huge coefficients, so halve it until the penalised loss does not increase.
+    let scale = 1;
+    if (link === 'logit') {
+      for (let halving = 0; ; halving++) {
+        for (let j = 0; j < p; j++) trial[j] = beta[j]! - scale * step[j]!;
+        const loss = penalisedLogLoss(trial);
+        if (loss <= currentLoss) {
+          currentLoss = loss;
+          break;
+        }
+        if (halving === 40) {
+          scale = 0; // no step decreases the loss: converged as far as floating point allows
+          break;
+        }
+        scale /= 2;
+      }
+    }
     let largest = 0;
     for (let j = 0; j < p; j++) {
-      beta[j] = beta[j]! - step[j]!;
-      largest = Math.max(largest, Math.abs(step[j]!));
+      beta[j] = beta[j]! - scale * step[j]!;
+      largest = Math.max(largest, Math.abs(scale * step[j]!));
     }
     if (largest < 1e-10) break;
   }

@@ -2,11 +2,9 @@
 import type { FittedModel, SqlDialect } from './learner.ts';
 import { checkCoefficients, fitLinear, type LinearCoefficients, linearPredictor, linearPredictorSql } from './linearModel.ts';
 import type { FeatureMatrix } from './matrix.ts';
+import { sigmoid, sigmoidSql } from './sigmoid.ts';
 
 export type LogisticParams = { l2: number };
-
-/** Logits are clamped so that EXP never overflows, in process and in SQL alike. */
-const LOGIT_LIMIT = 500;
 
 export type LogisticModel = FittedModel & { readonly coefficients: LinearCoefficients };
 
@@ -29,17 +27,12 @@ export function logisticModel(coefficients: LinearCoefficients): LogisticModel {
     coefficients,
     predict(x: FeatureMatrix): Float64Array {
       const eta = linearPredictor(coefficients, x);
-      for (let i = 0; i < eta.length; i++) {
-        const clamped = Math.min(Math.max(eta[i]!, -LOGIT_LIMIT), LOGIT_LIMIT);
-        eta[i] = 1 / (1 + Math.exp(-clamped));
-      }
+      for (let i = 0; i < eta.length; i++) eta[i] = sigmoid(eta[i]!);
       return eta;
     },
     toJSON: () => ({ kind: 'logistic', ...coefficients }),
-    toSql(columns: Readonly<Record<string, string>>, dialect: SqlDialect): string {
-      const eta = linearPredictorSql(coefficients, columns, dialect);
-      return `(1e0 / (1e0 + EXP(-GREATEST(LEAST(${eta}, ${LOGIT_LIMIT}e0), -${LOGIT_LIMIT}e0))))`;
-    },
+    toSql: (columns: Readonly<Record<string, string>>, dialect: SqlDialect) =>
+      sigmoidSql(linearPredictorSql(coefficients, columns, dialect)),
   };
 }
 

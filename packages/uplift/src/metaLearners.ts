@@ -27,7 +27,7 @@ export interface CateModel {
   /** Conditional average treatment effect per row (treated minus control outcome). */
   predict(x: FeatureMatrix): Float64Array;
   toJSON(): unknown;
-  /** One SQL expression for the CATE, given a SQL expression per encoded feature name. */
+  /** One self-contained (parenthesised) SQL expression for the CATE, given a SQL expression per encoded feature name. */
   toSql(columns: Readonly<Record<string, string>>, dialect: SqlDialect): string;
 }
 
@@ -110,13 +110,8 @@ function propensityValues(model: FittedModel | number, x: FeatureMatrix): Float6
 }
 
 function propensitySql(model: FittedModel | number, columns: Readonly<Record<string, string>>, dialect: SqlDialect): string {
-  const inner = typeof model === 'number' ? sqlNumber(model) : baseSql(model, columns, dialect);
+  const inner = typeof model === 'number' ? sqlNumber(model) : model.toSql(columns, dialect);
   return `GREATEST(LEAST(${inner}, ${sqlNumber(1 - PROPENSITY_CLIP)}), ${sqlNumber(PROPENSITY_CLIP)})`;
-}
-
-/** A base model's SQL, parenthesised so that composing it (p1 − p0, g·τ0 + …) cannot change its precedence. */
-function baseSql(model: FittedModel, columns: Readonly<Record<string, string>>, dialect: SqlDialect): string {
-  return `(${model.toSql(columns, dialect)})`;
 }
 
 /** Fits the CATE model described by `spec` on one arm's data. Deterministic for a seed. */
@@ -233,8 +228,8 @@ function sLearner(spec: Extract<LearnerSpec, { meta: 's' }>, model: FittedModel,
     },
     toJSON: () => ({ meta: 's', spec, features: names, model: model.toJSON() }),
     toSql(columns, dialect) {
-      const p1 = baseSql(model, sColumns(columns, names, true, spec.interactions), dialect);
-      const p0 = baseSql(model, sColumns(columns, names, false, spec.interactions), dialect);
+      const p1 = model.toSql(sColumns(columns, names, true, spec.interactions), dialect);
+      const p0 = model.toSql(sColumns(columns, names, false, spec.interactions), dialect);
       return `(${p1} - ${p0})`;
     },
   };
@@ -249,7 +244,7 @@ function tLearner(spec: Extract<LearnerSpec, { meta: 't' }>, m0: FittedModel, m1
       return Float64Array.from(p1, (v, i) => v - p0[i]!);
     },
     toJSON: () => ({ meta: 't', spec, control: m0.toJSON(), treated: m1.toJSON() }),
-    toSql: (columns, dialect) => `(${baseSql(m1, columns, dialect)} - ${baseSql(m0, columns, dialect)})`,
+    toSql: (columns, dialect) => `(${m1.toSql(columns, dialect)} - ${m0.toSql(columns, dialect)})`,
   };
 }
 
@@ -272,7 +267,7 @@ function xLearner(spec: Extract<LearnerSpec, { meta: 'x' }>, tau0: FittedModel, 
     toSql(columns, dialect) {
       const g = propensitySql(e, columns, dialect);
       // g appears twice; SQL engines evaluate a constant or a linear model cheaply, and this keeps one expression.
-      return `(${g} * ${baseSql(tau0, columns, dialect)} + (1e0 - ${g}) * ${baseSql(tau1, columns, dialect)})`;
+      return `(${g} * ${tau0.toSql(columns, dialect)} + (1e0 - ${g}) * ${tau1.toSql(columns, dialect)})`;
     },
   };
 }
@@ -282,7 +277,7 @@ export function effectModel(spec: Extract<LearnerSpec, { meta: 'dr' | 'distilled
     spec,
     predict: (x) => effect.predict(x),
     toJSON: () => ({ meta: spec.meta, spec, effect: effect.toJSON() }),
-    toSql: (columns, dialect) => baseSql(effect, columns, dialect),
+    toSql: (columns, dialect) => effect.toSql(columns, dialect),
   };
 }
 
@@ -291,7 +286,7 @@ function drLearner(spec: Extract<LearnerSpec, { meta: 'dr' }>, effect: FittedMod
     spec,
     predict: (x) => effect.predict(x),
     toJSON: () => ({ meta: 'dr', spec, effect: effect.toJSON() }),
-    toSql: (columns, dialect) => baseSql(effect, columns, dialect),
+    toSql: (columns, dialect) => effect.toSql(columns, dialect),
   };
 }
 
@@ -308,7 +303,7 @@ function ensemble(spec: Extract<LearnerSpec, { meta: 'ensemble' }>, members: Cat
       return out;
     },
     toJSON: () => ({ meta: 'ensemble', spec, members: members.map((m) => m.toJSON()) }),
-    toSql: (columns, dialect) => `((${members.map((m) => `(${m.toSql(columns, dialect)})`).join(' + ')}) / ${sqlNumber(members.length)})`,
+    toSql: (columns, dialect) => `((${members.map((m) => m.toSql(columns, dialect)).join(' + ')}) / ${sqlNumber(members.length)})`,
   };
 }
 

@@ -29,6 +29,31 @@ describe('logistic regression', () => {
     assert.ok(Math.abs(t2!.coef + 0.2) < 0.02, String(t2!.coef));
   });
 
+  it('stays finite and ranks correctly when a rare outcome is separated by a feature', () => {
+    // 8 positives in 20,000 rows, all with flag = 1: a full Newton step from the base rate overshoots.
+    const n = 20000;
+    const random = createRandom(7);
+    const flag = new Float64Array(n);
+    const noise = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      noise[i] = random.next() * 100;
+      flag[i] = i % 50 === 0 ? 1 : 0;
+      y[i] = i % 2500 === 0 ? 1 : 0;
+    }
+    const model = fitLogistic(featureMatrix(['flag', 'noise'], [flag, noise]), y, { l2: 1e-4 });
+    const predictions = model.predict(featureMatrix(['flag', 'noise'], [flag, noise]));
+    assert.ok(
+      Number.isFinite(model.coefficients.intercept) && Math.abs(model.coefficients.intercept) < 100,
+      String(model.coefficients.intercept),
+    );
+    let flagged = 0;
+    let unflagged = 0;
+    for (let i = 0; i < n; i++) flag[i] === 1 ? (flagged += predictions[i]!) : (unflagged += predictions[i]!);
+    assert.ok(flagged / 400 > 0.01, `flagged rows predict ${flagged / 400}`);
+    assert.ok(unflagged / (n - 400) < 1e-3, `unflagged rows predict ${unflagged / (n - 400)}`);
+  });
+
   it('shrinks coefficients as the L2 penalty grows', () => {
     const { x, y } = logisticData(3000, 2);
     const weak = fitLogistic(x, y, { l2: 1e-4 }).coefficients.terms[0]!.coef;

@@ -39,6 +39,13 @@ describe('meta-learners', () => {
     });
   }
 
+  it('names the path of a broken GBDT base model inside a saved CATE model', () => {
+    const model = fitCate({ meta: 't', base: { ...gbdt, nTrees: 3 } }, syntheticCampaign(500, 14), 1);
+    const json = JSON.parse(JSON.stringify(model.toJSON()));
+    json.treated.trees[1].left = [5];
+    assert.throws(() => cateFromJSON(json), /^Error: cate model\.treated\.trees\[1\]\.left has 1 entries for \d+ nodes$/);
+  });
+
   it('estimates a continuous effect with the DR-learner', () => {
     const data = syntheticCampaign(3000, 13, { outcome: 'continuous' });
     const model = fitCate({ meta: 'dr', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 2 }, data, 1);

@@ -15,7 +15,7 @@ Subcommands:
 Imports check every row against the table's contract and commit nothing unless the whole file is good.
 The warehouse is the DuckDB file <data-dir>/warehouse.duckdb (default data dir: .data).`;
 
-const SUBCOMMANDS = {
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   generate: (argv) => runDataGenerate(argv),
   import: runDataImport,
   'import-hillstrom': runDataImportHillstrom,

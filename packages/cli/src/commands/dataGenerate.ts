@@ -1,5 +1,4 @@
 /** `aether data generate`: synthetic customers, behaviour and experiments with known true effects, into the warehouse. */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TABLES } from '@aether/contracts/warehouse';
 import { createDuckDbWarehouse, duckDbPath } from '@aether/warehouse/duckdbWarehouse';
@@ -63,8 +62,7 @@ export async function runDataGenerate(argv: string[], now: Date = new Date()): P
   }
   const warehouse = await createDuckDbWarehouse({ path, primaryKeys: false });
   try {
-    const stagingDir = join(values['data-dir'], `.generate-staging-${process.pid}`);
-    const summary = await generateIntoWarehouse(warehouse, { customers, seed, asOf }, { replace: values.replace, stagingDir });
+    const summary = await generateIntoWarehouse(warehouse, { customers, seed, asOf }, { replace: values.replace });
     const width = Math.max(...Object.keys(summary.rows).map((name) => name.length));
     console.log(`generated ${customers} customers (seed ${seed}, as of ${asOf.toISOString().slice(0, 10)}) into ${path}`);
     for (const [table, rows] of Object.entries(summary.rows)) console.log(`  ${table.padEnd(width)}  ${rows.toLocaleString('en-US')}`);

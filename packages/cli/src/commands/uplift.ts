@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type CsvTable, formatCsv, parseCsv } from '@aether/uplift/csv';
+import { type CsvTable, formatCsv, parseCsv } from '@aether/csv/csv';
 import { encodeTable, inferSchema, parseNumber } from '@aether/uplift/encoding';
 import { modelToJSON, parseModelFile } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
@@ -17,7 +17,7 @@ import {
   predictUplift,
   type UpliftModel,
 } from '@aether/uplift/upliftModel';
-import { type Command, UsageError } from '../command.ts';
+import { type Command, commandGroup, UsageError } from '../command.ts';
 
 const USAGE = `Usage: aether uplift <subcommand> [options]
 
@@ -246,14 +246,9 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sql: runSql,
 };
 
-export const upliftCommand: Command = {
+export const upliftCommand: Command = commandGroup({
   name: 'uplift',
   summary: 'fit, score, evaluate and compile uplift (CATE) models from CSV files',
   usage: USAGE,
-  run: async (argv) => {
-    const [name, ...rest] = argv;
-    const subcommand = name === undefined ? undefined : SUBCOMMANDS[name];
-    if (!subcommand) throw new UsageError(name === undefined ? 'missing subcommand' : `unknown subcommand "${name}"`);
-    return subcommand(rest);
-  },
-};
+  subcommands: SUBCOMMANDS,
+});

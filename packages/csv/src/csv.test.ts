@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatCsv, parseCsv } from '../src/csv.ts';
+import { formatCsv, parseCsv } from './csv.ts';
 
 describe('parseCsv', () => {
   it('reads a BOM, CRLF line ends and a missing final newline', () => {

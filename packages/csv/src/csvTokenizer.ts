@@ -1,0 +1,137 @@
+/**
+ * The one RFC 4180 CSV tokenizer: a state machine fed text in chunks of any size (a whole file, or a stream's
+ * pieces), emitting each record with the line it starts on. Handles quoted fields with "" escapes and embedded line
+ * breaks, a leading BOM, CRLF, LF or CR line ends, and a last record without a final newline; blank lines are not
+ * records. Errors are CsvErrors naming the line and the column (by its header name once the first record is read).
+ */
+
+export type CsvRecord = { line: number; fields: string[] };
+
+export class CsvError extends Error {
+  override name = 'CsvError';
+  readonly line: number;
+  /** 1-based column, when the problem is in one field. */
+  readonly column: number | null;
+
+  constructor(reason: string, at: { line: number; column?: number; columnName?: string }) {
+    const column = at.column === undefined ? '' : `, column ${at.column}${at.columnName === undefined ? '' : ` ("${at.columnName}")`}`;
+    super(`line ${at.line}${column}: ${reason}`);
+    this.line = at.line;
+    this.column = at.column ?? null;
+  }
+}
+
+export type CsvTokenizer = {
+  /** Consumes the next piece of text and returns the records it completed. */
+  push(chunk: string): CsvRecord[];
+  /** Ends the input: returns the last record if it had no final newline, or throws on an open quoted field. */
+  end(): CsvRecord[];
+};
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const CR = 0x0d;
+const LF = 0x0a;
+
+// States: at the start of a field, inside an unquoted field, inside a quoted field, just after a quote inside a
+// quoted field (the closing quote, or the first half of a "" escape: the next character decides).
+type State = 'start' | 'unquoted' | 'quoted' | 'quote';
+
+export function createCsvTokenizer(): CsvTokenizer {
+  let state: State = 'start';
+  let fields: string[] = [];
+  let field = '';
+  let line = 1;
+  let recordLine = 1;
+  let quoteLine = 1; // where the open quoted field started, for "unterminated"
+  let started = false;
+  let afterCr = false; // the last record ended on CR: a LF right after it belongs to the same line end
+  let header: readonly string[] | null = null;
+
+  const fail = (reason: string, at: number): never => {
+    const column = fields.length + 1;
+    const columnName = header === null ? undefined : header[column - 1];
+    throw new CsvError(reason, columnName === undefined ? { line: at, column } : { line: at, column, columnName });
+  };
+
+  const endRecord = (out: CsvRecord[]): void => {
+    if (state !== 'start' || fields.length > 0) {
+      fields.push(field);
+      out.push({ line: recordLine, fields });
+      header ??= fields.slice();
+    }
+    fields = [];
+    field = '';
+    state = 'start';
+  };
+
+  return {
+    push(chunk) {
+      const out: CsvRecord[] = [];
+      let text = chunk;
+      if (!started) {
+        if (text.length === 0) return out;
+        started = true;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      const n = text.length;
+      let i = 0;
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (afterCr) {
+          afterCr = false;
+          if (c === LF) {
+            i++;
+            continue;
+          }
+        }
+        if (state === 'quoted') {
+          const close = text.indexOf('"', i);
+          const stop = close === -1 ? n : close;
+          for (let j = i; j < stop; j++) if (text.charCodeAt(j) === LF) line++;
+          field += text.slice(i, stop);
+          i = close === -1 ? n : close + 1;
+          if (close !== -1) state = 'quote';
+        } else if (c === COMMA) {
+          fields.push(field);
+          field = '';
+          state = 'start';
+          i++;
+        } else if (c === CR || c === LF) {
+          endRecord(out);
+          afterCr = c === CR;
+          line++;
+          recordLine = line;
+          i++;
+        } else if (state === 'quote') {
+          if (c !== QUOTE) fail('unexpected character after closing quote', line);
+          field += '"';
+          state = 'quoted';
+          i++;
+        } else if (c === QUOTE) {
+          if (state === 'unquoted') fail('quote inside an unquoted field', line);
+          state = 'quoted';
+          quoteLine = line;
+          i++;
+        } else {
+          let j = i + 1;
+          while (j < n) {
+            const d = text.charCodeAt(j);
+            if (d === COMMA || d === CR || d === LF || d === QUOTE) break;
+            j++;
+          }
+          field += text.slice(i, j);
+          state = 'unquoted';
+          i = j;
+        }
+      }
+      return out;
+    },
+    end() {
+      if (state === 'quoted') fail('unterminated quoted field', quoteLine);
+      const out: CsvRecord[] = [];
+      endRecord(out);
+      return out;
+    },
+  };
+}
