@@ -1,8 +1,8 @@
 /**
  * The synthetic data generator at scale (`pnpm bench generate`; BENCH_CUSTOMERS, default 1,000,000):
  * 1. generation alone, into a sink that only counts (the generator's own throughput and memory);
- * 2. generation into a DuckDB file in a temp dir the way `aether data generate` does it: rows staged as CSV, then
- *    bulk-inserted by DuckDB (the port's row-by-row `load` took 502 s for this on 2026-11-25, see the report);
+ * 2. generation into a DuckDB file in a temp dir the way `aether data generate` does it: one validated `load` per
+ *    table through the generator's warehouse sink, tables without primary-key indexes;
  * 3. the point-in-time feature view as of the data's instant over that file (CREATE TABLE AS, rows stay in DuckDB).
  * Peak RSS is the process's maximum so far (`resourceUsage().maxRSS`) after each step, so it only grows.
  */
@@ -31,7 +31,7 @@ try {
   // As `aether data generate` creates them: the generated tables carry no primary-key index (unique by construction).
   const warehouse = await createDuckDbWarehouse({ path: join(dir, 'warehouse.duckdb'), primaryKeys: false });
   started = performance.now();
-  await generateIntoWarehouse(warehouse, { customers, seed, asOf }, { stagingDir: join(dir, 'staging') });
+  await generateIntoWarehouse(warehouse, { customers, seed, asOf });
   const generateDuckDb = { seconds: seconds(started), peakRssMb: peakRssMb() };
   console.error(`generate (DuckDB): ${JSON.stringify(generateDuckDb)}`);
 

@@ -1,36 +1,80 @@
 /**
- * Sinks for the generator: into a warehouse (each batch one `load`, so memory holds one batch per table), or a
- * checksum sink that keeps only counts and an order-sensitive hash per table (determinism tests, benches).
+ * Sinks for the generator: into a warehouse (one `load` per table fed batch by batch, so memory holds one batch
+ * per table), or a checksum sink that keeps only counts and an order-sensitive hash per table (determinism tests,
+ * benches).
  */
 import type { TableDefinition } from '@aether/contracts/warehouse';
 import type { GeneratorSink } from './generator.ts';
 import type { Row, Warehouse } from './warehouse.ts';
 
 /**
- * Each batch is one `load`. A table's load is awaited only when its next batch arrives (or at `close`), so the
- * engine commits one batch while the generator builds the next; at most two batches per table are alive.
+ * Each table is one `load` (one transaction or load job), started with its first batch and fed the following
+ * ones as they come; `write` returns once the load has taken the batch in, so a table's rows reach the warehouse
+ * all or not at all. `close` ends every load and waits for them; `abort` fails them, so none commits.
  */
 export function warehouseSink(warehouse: Warehouse): GeneratorSink {
-  const inFlight = new Map<string, Promise<number>>();
+  const loads = new Map<string, { feed: BatchFeed; done: Promise<number> }>();
+  const end = async (error?: Error) => {
+    const pending = [...loads.values()];
+    loads.clear();
+    for (const { feed } of pending) feed.end(error);
+    return Promise.allSettled(pending.map(({ done }) => done));
+  };
   return {
     async write(table, rows) {
-      await inFlight.get(table.name);
-      const loading = warehouse.load(table, [rows]);
-      // Surfaced by the next write or by close; never left unhandled in between.
-      loading.catch(() => undefined);
-      inFlight.set(table.name, loading);
+      let load = loads.get(table.name);
+      if (!load) {
+        const feed = new BatchFeed();
+        const done = warehouse.load(table, feed);
+        // Surfaced by the next write or by close; never left unhandled in between.
+        done.catch(() => undefined);
+        load = { feed, done };
+        loads.set(table.name, load);
+      }
+      // A load that fails stops taking batches: its rejection ends the wait instead.
+      await Promise.race([load.feed.push(rows), load.done]);
     },
     async close() {
-      const pending = [...inFlight.values()];
-      inFlight.clear();
-      await Promise.all(pending);
+      for (const result of await end()) if (result.status === 'rejected') throw result.reason;
     },
     async abort() {
-      const pending = [...inFlight.values()];
-      inFlight.clear();
-      await Promise.allSettled(pending);
+      await end(new Error('generation aborted'));
     },
   };
+}
+
+/** Batches handed from the generator to one `load`: one at a time, each push resolving once the load takes it. */
+class BatchFeed implements AsyncIterable<readonly Row[]> {
+  #next: { batch: readonly Row[]; taken: () => void } | null = null;
+  #ended: { error?: Error } | null = null;
+  #wake: (() => void) | null = null;
+
+  push(batch: readonly Row[]): Promise<void> {
+    return new Promise((taken) => {
+      this.#next = { batch, taken };
+      this.#wake?.();
+    });
+  }
+
+  end(error?: Error): void {
+    this.#ended = error ? { error } : {};
+    this.#wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<readonly Row[]> {
+    for (;;) {
+      while (!this.#next && !this.#ended) await new Promise<void>((wake) => (this.#wake = wake));
+      this.#wake = null;
+      const next = this.#next;
+      if (!next) {
+        if (this.#ended?.error) throw this.#ended.error;
+        return;
+      }
+      this.#next = null;
+      yield next.batch;
+      next.taken(); // runs when the load asks for the following batch, i.e. when it is done with this one
+    }
+  }
 }
 
 export type ChecksumSink = GeneratorSink & {

@@ -6,7 +6,6 @@ import { TABLES } from '@aether/contracts/warehouse';
 import { identifier } from './ddl.ts';
 import { GENERATED_TABLES, type GenerateOptions, type GenerateSummary, generateData } from './generator.ts';
 import { warehouseSink } from './generatorSinks.ts';
-import { stagedDuckDbSink } from './generatorStagedSink.ts';
 import type { Warehouse } from './warehouse.ts';
 
 export class WarehouseNotEmptyError extends Error {
@@ -15,17 +14,12 @@ export class WarehouseNotEmptyError extends Error {
 
 export type IntoWarehouseOptions = {
   replace?: boolean;
-  /**
-   * DuckDB only: stage rows as CSV files in this directory and bulk-insert them at the end (fast); without it,
-   * every batch goes through the port's validated `load`.
-   */
-  stagingDir?: string;
 };
 
 export async function generateIntoWarehouse(
   warehouse: Warehouse,
   options: GenerateOptions,
-  { replace = false, stagingDir }: IntoWarehouseOptions = {},
+  { replace = false }: IntoWarehouseOptions = {},
 ): Promise<GenerateSummary> {
   await warehouse.ensureSchema(TABLES);
   const occupied: string[] = [];
@@ -38,7 +32,5 @@ export async function generateIntoWarehouse(
       throw new WarehouseNotEmptyError(`the warehouse already holds data: ${occupied.join(', ')}; pass --replace to overwrite it`);
     for (const table of GENERATED_TABLES) await warehouse.load(table, [], { mode: 'replace' });
   }
-  const sink =
-    stagingDir !== undefined && warehouse.dialect === 'duckdb' ? stagedDuckDbSink(warehouse, stagingDir) : warehouseSink(warehouse);
-  return generateData(options, sink);
+  return generateData(options, warehouseSink(warehouse));
 }

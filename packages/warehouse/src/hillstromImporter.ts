@@ -13,7 +13,7 @@
  */
 import { basename } from 'node:path';
 import { CAMPAIGN_HISTORY, CUSTOMERS, TABLES, TRANSACTIONS } from '@aether/contracts/warehouse';
-import { csvRecords } from './csvRecords.ts';
+import { csvRecords } from '@aether/csv/csvFile';
 import { ImportError, type ImportIssue, MAX_REPORTED } from './importer.ts';
 import type { LoadOptions, Row, Warehouse } from './warehouse.ts';
 

@@ -66,6 +66,51 @@ describe('DuckDB warehouse', () => {
     assert.equal(row?.visited_at, '2025-01-01T10:00:00.000Z');
   });
 
+  it('loads text, numbers and timestamps exactly, whatever characters the text holds', async () => {
+    const texts = ['', 'a,b', 'say "hi"', '"', 'line\nbreak', 'cr\rlf', '  padded  ', 'NULL', '\\N', 'ünïcødé ✓', "it's"];
+    const amounts = [0.1, 1e-7, 123456789.12345679, -2.5e300, 5e-324, 0, 42];
+    const rows = texts.map((text, i) => ({
+      visit_id: `v${i}`,
+      person_id: text,
+      visited_at: `2025-0${(i % 9) + 1}-1${i % 10}T0${i % 10}:30:15.${String(i).padStart(3, '0')}Z`,
+      amount: amounts[i % amounts.length] as number,
+    }));
+    assert.equal(await warehouse.load(visits, [rows.slice(0, 4), [], rows.slice(4)], { mode: 'replace' }), rows.length);
+    const stored = await warehouse.query('SELECT visit_id, person_id, visited_at, amount FROM test_visits ORDER BY visit_id');
+    assert.deepEqual(
+      stored,
+      [...rows].sort((a, b) => a.visit_id.localeCompare(b.visit_id)),
+    );
+  });
+
+  it("checks dates and timestamps as the contract's formats do, naming the row and column", async () => {
+    const visit = { visit_id: 'v1', person_id: 'p1', visited_at: '2024-02-29T23:59:59.5+01:00', amount: 1 };
+    assert.equal(await warehouse.load(visits, [[visit]], { mode: 'replace' }), 1);
+    for (const [visitedAt, row] of [
+      ['2023-02-29T10:00:00Z', 2],
+      ['2024-01-01 10:00:00Z', 2],
+      ['2024-01-01T10:00:00', 2],
+      ['2024-01-01T24:00:00Z', 2],
+    ] as const) {
+      await assert.rejects(
+        warehouse.load(visits, [
+          [
+            { ...visit, visit_id: 'v3' },
+            { ...visit, visit_id: 'v4', visited_at: visitedAt },
+          ],
+        ]),
+        (error: unknown) =>
+          error instanceof RowValidationError && error.message.startsWith(`test_visits: row ${row} is invalid: visited_at `),
+        visitedAt,
+      );
+    }
+    await assert.rejects(
+      warehouse.load(people, [[{ ...alice, born_on: '1991-02-30' }]]),
+      (error: unknown) => error instanceof RowValidationError && /^test_people: row 1 is invalid: born_on /.test(error.message),
+    );
+    assert.deepEqual(await warehouse.query('SELECT visit_id FROM test_visits'), [{ visit_id: 'v1' }]);
+  });
+
   it('leaves the table untouched when a row is invalid, naming row and column', async () => {
     await warehouse.load(people, [[alice]], { mode: 'replace' });
     const bad = { ...bob, score: 'high' };
