@@ -49,7 +49,10 @@ describe('logistic regression', () => {
     );
     let flagged = 0;
     let unflagged = 0;
-    for (let i = 0; i < n; i++) flag[i] === 1 ? (flagged += predictions[i]!) : (unflagged += predictions[i]!);
+    for (let i = 0; i < n; i++) {
+      if (flag[i] === 1) flagged += predictions[i]!;
+      else unflagged += predictions[i]!;
+    }
     assert.ok(flagged / 400 > 0.01, `flagged rows predict ${flagged / 400}`);
     assert.ok(unflagged / (n - 400) < 1e-3, `unflagged rows predict ${unflagged / (n - 400)}`);
   });
