@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { fitGbdt, gbdtModel } from './gbdt.ts';
-import { sqlNumber } from './gbdtSql.ts';
 import { type FeatureMatrix, featureMatrix } from './matrix.ts';
 import { createRandom } from './random.ts';
 
@@ -121,15 +120,5 @@ describe('GBDT compiled to SQL, run on DuckDB', () => {
     const used = model.featureNames[model.trees[0]!.feature[0]!]!;
     const partial = Object.fromEntries(Object.entries(quoted).filter(([n]) => n !== used));
     assert.throws(() => model.toSql(partial, 'duckdb'), new RegExp(`no SQL expression given for feature '${used.replace('$', '\\$')}'`));
-  });
-});
-
-describe('sqlNumber', () => {
-  it('prints doubles that parse back exactly', () => {
-    for (const v of [0.1, -1 / 3, 142.5, 1e-300, 2 ** 60 + 0.5, -0.00123]) {
-      assert.equal(Number(sqlNumber(v)), v);
-      assert.match(sqlNumber(v), /e[+-]\d+$/);
-    }
-    assert.throws(() => sqlNumber(Number.NaN), /cannot print NaN/);
   });
 });

@@ -8,6 +8,7 @@
 import type { GbdtTree } from './gbdtTree.ts';
 import type { Objective, SqlDialect } from './learner.ts';
 import { sigmoidSql } from './sigmoid.ts';
+import { sqlNumber } from './sqlText.ts';
 
 export type CompilableEnsemble = {
   readonly objective: Objective;
@@ -46,10 +47,4 @@ function treeSql(tree: GbdtTree, node: number, expressions: readonly string[]): 
   if (threshold === Number.POSITIVE_INFINITY) return `CASE WHEN ${column} IS NOT NULL THEN ${left} ELSE ${right} END`;
   if (tree.defaultLeft[node] === 1) return `CASE WHEN ${column} > ${sqlNumber(threshold)} THEN ${right} ELSE ${left} END`;
   return `CASE WHEN ${column} <= ${sqlNumber(threshold)} THEN ${left} ELSE ${right} END`;
-}
-
-/** Shortest exponent form that parses back to the same double. */
-export function sqlNumber(v: number): string {
-  if (!Number.isFinite(v)) throw new Error(`cannot print ${v} as a SQL number`);
-  return v.toExponential();
 }
