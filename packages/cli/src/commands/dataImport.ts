@@ -1,7 +1,7 @@
 /** `aether data import` and `aether data import-hillstrom`: files into the embedded warehouse, all or nothing. */
 import { parseArgs } from 'node:util';
 import { findTable, TABLES } from '@aether/contracts/warehouse';
-import { createDuckDbWarehouse, duckDbPath } from '@aether/warehouse/duckdbWarehouse';
+import { createDuckDbWarehouse, type DuckDbWarehouse, duckDbPath } from '@aether/warehouse/duckdbWarehouse';
 import { importHillstrom } from '@aether/warehouse/hillstromImporter';
 import { ImportError, importFile } from '@aether/warehouse/importer';
 import { UsageError } from '../command.ts';
@@ -43,30 +43,17 @@ export async function runDataImport(argv: string[]): Promise<number> {
   const table = findTable(values.table);
   if (!table) throw new UsageError(`unknown table "${values.table}" (tables: ${TABLES.map((t) => t.name).join(', ')})`);
   const mode = modeOf(values.mode);
-  const warehouse = await createDuckDbWarehouse({ path: duckDbPath(String(values['data-dir'])) });
-  try {
-    await warehouse.ensureSchema(TABLES);
+  return withWarehouse(String(values['data-dir']), async (warehouse) => {
     const result = await importFile(warehouse, table, file, { mode });
     console.log(`imported ${result.rows} rows into ${result.table} (${result.mode}) from ${file}`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ImportError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  } finally {
-    await warehouse.close();
-  }
+  });
 }
 
 export async function runDataImportHillstrom(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, ['data-dir', 'mode']);
   const file = onlyFile(positionals);
   const mode = modeOf(values.mode);
-  const warehouse = await createDuckDbWarehouse({ path: duckDbPath(String(values['data-dir'])) });
-  try {
-    await warehouse.ensureSchema(TABLES);
+  return withWarehouse(String(values['data-dir']), async (warehouse) => {
     const counts = await importHillstrom(warehouse, file, { mode }).catch((error: unknown) => {
       if (error instanceof Error && /Duplicate key/.test(error.message)) {
         throw new Error(`${error.message}\nThe Hillstrom rows are there already; run with --mode replace to reload the tables.`);
@@ -76,6 +63,15 @@ export async function runDataImportHillstrom(argv: string[]): Promise<number> {
     console.log(
       `imported Hillstrom from ${file}: ${counts.customers} customers, ${counts.transactions} history transactions, ${counts.campaignHistory} campaign_history rows (${mode})`,
     );
+  });
+}
+
+/** Opens the data dir's warehouse with every table, runs one import, and reports a rejected file as exit code 1. */
+async function withWarehouse(dataDir: string, work: (warehouse: DuckDbWarehouse) => Promise<void>): Promise<number> {
+  const warehouse = await createDuckDbWarehouse({ path: duckDbPath(dataDir) });
+  try {
+    await warehouse.ensureSchema(TABLES);
+    await work(warehouse);
     return 0;
   } catch (error) {
     if (error instanceof ImportError) {
