@@ -51,6 +51,21 @@ function scaled(value: number, percent: boolean | string | undefined): number {
   return percent || value > 1 ? value / 100 : value;
 }
 
+/**
+ * The apply step of a "N or more <things> (in the window)" rule: the count comes from group `n` or `n2`, "N+" or a
+ * comparison word sets the operator (default: at least), the window from the phrase or the default.
+ */
+function windowedCount(attribute: string): Rule['apply'] {
+  return (match, draft) => {
+    const g = match.groups ?? {};
+    const n = num(g.n ?? g.n2);
+    if (n === null) return false;
+    const op = g.plus || g.plus2 ? 'gte' : compareOp(g.cmp, 'gte');
+    add(draft, predicate(attribute, op, { value: n, windowDays: windowOr(draft, match) }), ...at(match));
+    return true;
+  };
+}
+
 const rules: Rule[] = [
   // ── recency ───────────────────────────────────────────────────────────────────────────────────────
   {
@@ -165,14 +180,7 @@ const rules: Rule[] = [
       String.raw`(?:(?:${BUY}|orders?)\s+(?:${CMP})?(?<n>${NUM})(?<plus>\+)?\s*(?:or more\s+)?times|(?:${CMP})?(?<n2>${NUM})(?<plus2>\+)?\s*(?:or more\s+)?(?:orders|purchases))${lookBack('')}`,
       'gu',
     ),
-    apply(match, draft) {
-      const g = match.groups ?? {};
-      const n = num(g.n ?? g.n2);
-      if (n === null) return false;
-      const op = g.plus || g.plus2 ? 'gte' : compareOp(g.cmp, 'gte');
-      add(draft, predicate('orders_count', op, { value: n, windowDays: windowOr(draft, match) }), ...at(match));
-      return true;
-    },
+    apply: windowedCount('orders_count'),
   },
   {
     pattern: /\b(?:repeat|returning) (?:customers|buyers|purchasers|shoppers)\b/gu,
@@ -302,28 +310,14 @@ const rules: Rule[] = [
       String.raw`(?:(?:${CMP})?(?<n>${NUM})(?<plus>\+)?\s*(?:or more\s+)?(?:product\s+|page\s+|product page\s+)?(?:views|page views|product views|pageviews)|viewed\s+(?:${CMP})?(?<n2>${NUM})(?<plus2>\+)?\s*(?:or more\s+)?(?:products|items|product pages))${lookBack('')}`,
       'gu',
     ),
-    apply(match, draft) {
-      const g = match.groups ?? {};
-      const n = num(g.n ?? g.n2);
-      if (n === null) return false;
-      const op = g.plus || g.plus2 ? 'gte' : compareOp(g.cmp, 'gte');
-      add(draft, predicate('product_views', op, { value: n, windowDays: windowOr(draft, match) }), ...at(match));
-      return true;
-    },
+    apply: windowedCount('product_views'),
   },
   {
     pattern: new RegExp(
       String.raw`(?:(?:visited|came to|came back to)\s+(?:the\s+|our\s+)?(?:site|website|store|app|us)\s+(?:${CMP})?(?<n>${NUM})(?<plus>\+)?\s*(?:or more\s+)?times|(?:${CMP})?(?<n2>${NUM})(?<plus2>\+)?\s*(?:or more\s+)?(?:sessions|visits))${lookBack('')}`,
       'gu',
     ),
-    apply(match, draft) {
-      const g = match.groups ?? {};
-      const n = num(g.n ?? g.n2);
-      if (n === null) return false;
-      const op = g.plus || g.plus2 ? 'gte' : compareOp(g.cmp, 'gte');
-      add(draft, predicate('sessions', op, { value: n, windowDays: windowOr(draft, match) }), ...at(match));
-      return true;
-    },
+    apply: windowedCount('sessions'),
   },
   // The negation first: "haven't opened an email" is not "opened an email".
   {
