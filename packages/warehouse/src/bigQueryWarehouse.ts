@@ -4,16 +4,11 @@
  * validated rows to a temporary NDJSON file first and start the load job only when the whole input was good; a
  * load job is atomic, so a failed load leaves the table as it was.
  */
-import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TableDefinition } from '@aether/contracts/warehouse';
 import { BigQuery, type BigQueryOptions, type Dataset, type Job, type Query } from '@google-cloud/bigquery';
 import { bigQuerySchemaFields, identifier } from './ddl.ts';
-import { RowValidationError } from './duckdbWarehouse.ts';
 import { assertParamsPresent, scanNamedParams } from './namedParams.ts';
-import { validateRow } from './rowValidation.ts';
+import { withStagedRows } from './stagedRows.ts';
 import type { DryRun, LoadOptions, QueryParams, QueryValue, Row, Warehouse } from './warehouse.ts';
 
 export type BigQueryWarehouseOptions = {
@@ -80,38 +75,18 @@ export class BigQueryWarehouse implements Warehouse {
     batches: AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>,
     options: LoadOptions = {},
   ): Promise<number> {
-    const dir = mkdtempSync(join(tmpdir(), 'aether-bq-load-'));
-    const file = join(dir, `${table.name}.ndjson`);
-    try {
-      const out = createWriteStream(file);
-      let written = 0;
-      try {
-        for await (const batch of batches) {
-          let text = '';
-          for (const row of batch) {
-            const check = validateRow(table, row);
-            if (!check.ok) throw new RowValidationError(table.name, written, check.issues);
-            text += `${JSON.stringify(row)}\n`;
-            written += 1;
-          }
-          if (!out.write(text)) await once(out, 'drain');
-        }
-      } finally {
-        out.end();
-        await once(out, 'close');
-      }
-      if (written === 0 && options.mode !== 'replace') return 0;
-      const [job] = await this.#dataset.table(identifier(table.name)).load(file, {
+    const formatRow = (row: Row): string => JSON.stringify(row);
+    return withStagedRows(table, batches, { extension: 'ndjson', formatRow }, async ({ path, rows }) => {
+      if (rows === 0 && options.mode !== 'replace') return 0;
+      const [job] = await this.#dataset.table(identifier(table.name)).load(path, {
         sourceFormat: 'NEWLINE_DELIMITED_JSON',
         writeDisposition: options.mode === 'replace' ? 'WRITE_TRUNCATE' : 'WRITE_APPEND',
         schema: { fields: bigQuerySchemaFields(table) },
       });
       const error = (job.status as { errorResult?: { message?: string } } | undefined)?.errorResult;
       if (error) throw new Error(`${table.name}: BigQuery load failed: ${error.message ?? 'unknown error'}`);
-      return written;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      return rows;
+    });
   }
 
   async dryRun(sql: string, params: QueryParams = {}): Promise<DryRun> {

@@ -5,8 +5,7 @@
  * as it was, memory holds one batch, and DuckDB parses the file on all its threads instead of taking one value
  * per call from JS. Concurrent loads into different tables do not serialise.
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TableDefinition } from '@aether/contracts/warehouse';
 import {
@@ -32,7 +31,7 @@ import {
 import { type Column, columnsOf } from './columns.ts';
 import { createTableSql, identifier, sqlType } from './ddl.ts';
 import { assertParamsPresent, scanNamedParams } from './namedParams.ts';
-import { validateRow } from './rowValidation.ts';
+import { withStagedRows } from './stagedRows.ts';
 import type { DryRun, LoadOptions, QueryParams, QueryValue, Row, Warehouse } from './warehouse.ts';
 
 /** The embedded warehouse's file inside the product's data directory. */
@@ -51,19 +50,6 @@ export type DuckDbWarehouseOptions = {
    */
   primaryKeys?: boolean;
 };
-
-export class RowValidationError extends Error {
-  readonly table: string;
-  readonly rowIndex: number;
-  readonly issues: ReadonlyArray<{ column: string; message: string }>;
-  constructor(table: string, rowIndex: number, issues: ReadonlyArray<{ column: string; message: string }>) {
-    super(`${table}: row ${rowIndex + 1} is invalid: ${issues.map((issue) => `${issue.column} ${issue.message}`).join('; ')}`);
-    this.name = 'RowValidationError';
-    this.table = table;
-    this.rowIndex = rowIndex;
-    this.issues = issues;
-  }
-}
 
 export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -126,37 +112,22 @@ export class DuckDbWarehouse implements Warehouse {
   ): Promise<number> {
     const columns = columnsOf(table);
     const cells = columns.map(csvCellFor);
-    const dir = mkdtempSync(join(tmpdir(), 'aether-duckdb-load-'));
-    const path = join(dir, `${table.name}.csv`);
-    try {
-      const fd = openSync(path, 'w');
-      let written = 0;
-      try {
-        for await (const batch of batches) {
-          let text = '';
-          for (const row of batch) {
-            const check = validateRow(table, row);
-            if (!check.ok) throw new RowValidationError(table.name, written, check.issues);
-            let line = '';
-            for (let c = 0; c < columns.length; c += 1) {
-              const value = row[(columns[c] as Column).name];
-              if (c > 0) line += ',';
-              if (value !== null && value !== undefined) line += (cells[c] as CsvCell)(value);
-            }
-            text += `${line}\n`;
-            written += 1;
-          }
-          writeSync(fd, text);
-        }
-      } finally {
-        closeSync(fd);
+    const formatRow = (row: Row): string => {
+      let line = '';
+      for (let c = 0; c < columns.length; c += 1) {
+        const value = row[(columns[c] as Column).name];
+        if (c > 0) line += ',';
+        if (value !== null && value !== undefined) line += (cells[c] as CsvCell)(value);
       }
+      return line;
+    };
+    return withStagedRows(table, batches, { extension: 'csv', formatRow }, async ({ path, rows }) => {
       const connection = await this.#instance.connect();
       try {
         await connection.run('BEGIN TRANSACTION');
         try {
           if (options.mode === 'replace') await connection.run(`DELETE FROM ${identifier(table.name)}`);
-          if (written > 0) await connection.run(insertFromCsvSql(table.name, columns), { path });
+          if (rows > 0) await connection.run(insertFromCsvSql(table.name, columns), { path });
           await connection.run('COMMIT');
         } catch (error) {
           await connection.run('ROLLBACK').catch(() => undefined);
@@ -165,10 +136,8 @@ export class DuckDbWarehouse implements Warehouse {
       } finally {
         connection.closeSync();
       }
-      return written;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      return rows;
+    });
   }
 
   async dryRun(sql: string, params: QueryParams = {}): Promise<DryRun> {

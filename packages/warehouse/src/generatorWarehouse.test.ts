@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CUSTOMERS, TRANSACTIONS } from '@aether/contracts/warehouse';
-import { createDuckDbWarehouse, type DuckDbWarehouse, RowValidationError } from './duckdbWarehouse.ts';
+import { createDuckDbWarehouse, type DuckDbWarehouse } from './duckdbWarehouse.ts';
 import { GENERATED_TABLES, generateData } from './generator.ts';
 import { checksumSink, warehouseSink } from './generatorSinks.ts';
 import { generateIntoWarehouse, WarehouseNotEmptyError } from './generatorWarehouse.ts';
+import { RowValidationError } from './stagedRows.ts';
 import type { Row, Warehouse } from './warehouse.ts';
 
 const options = { customers: 300, seed: 9, asOf: new Date('2026-03-01T00:00:00.000Z'), batchSize: 250 };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BEHAVIORAL_EVENTS, CUSTOMERS } from '@aether/contracts/warehouse';
 import { type BigQueryWarehouse, createBigQueryWarehouse } from '../src/bigQueryWarehouse.ts';
-import { RowValidationError } from '../src/duckdbWarehouse.ts';
+import { RowValidationError } from '../src/stagedRows.ts';
 import { dateParam } from '../src/warehouse.ts';
 import { type FakeBigQuery, startFakeBigQuery } from './fakeBigQueryServer.ts';
 import { people, visits } from './testTables.ts';

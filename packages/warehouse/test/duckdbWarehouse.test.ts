@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createDuckDbWarehouse, type DuckDbWarehouse, RowValidationError } from '../src/duckdbWarehouse.ts';
+import { createDuckDbWarehouse, type DuckDbWarehouse } from '../src/duckdbWarehouse.ts';
+import { RowValidationError } from '../src/stagedRows.ts';
 import { dateParam } from '../src/warehouse.ts';
 import { people, visits } from './testTables.ts';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RowValidationError } from '../src/duckdbWarehouse.ts';
+import { RowValidationError } from '../src/stagedRows.ts';
 import { dateParam, type Warehouse } from '../src/warehouse.ts';
 import { people, visits } from './testTables.ts';
 
