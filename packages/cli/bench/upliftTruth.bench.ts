@@ -7,7 +7,7 @@
  * Prints one JSON object on the last line.
  */
 import { AUTO_SELECT_DEFAULTS, autoSelect, defaultCandidates } from '@aether/uplift/autoSelect';
-import { distilCate, SQL_LIMIT_BYTES, sqlBytes } from '@aether/uplift/distil';
+import { withinSqlLimit } from '@aether/uplift/distil';
 import { type CateModel, describeSpec, fitCate, type LearnerSpec } from '@aether/uplift/metaLearners';
 import { qiniAucScore } from '@aether/uplift/metrics';
 import { featureColumnsSql } from '@aether/uplift/modelSql';
@@ -68,14 +68,9 @@ try {
       let chose: string | undefined;
       if (spec === 'auto') {
         const selection = autoSelect(defaultCandidates(), data, { seed: FIT_SEED, ...AUTO_SELECT_DEFAULTS });
-        model = selection.model;
-        chose = describeSpec(model.spec);
         // as fitUpliftModel serves it: a model whose SQL would exceed BigQuery's budget is replaced by its distillation
-        const columns = featureColumnsSql(schema, 'bigquery');
-        if (sqlBytes(model, columns, 'bigquery') > SQL_LIMIT_BYTES) {
-          model = distilCate(model, data.x, data, columns, { seed: FIT_SEED }).model;
-          chose = describeSpec(model.spec);
-        }
+        model = withinSqlLimit(selection.model, data.x, data, featureColumnsSql(schema, 'bigquery'), FIT_SEED).model;
+        chose = describeSpec(model.spec);
       } else {
         model = fitCate(spec, data, FIT_SEED);
       }

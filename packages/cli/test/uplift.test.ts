@@ -144,6 +144,6 @@ describe('aether uplift (end to end)', () => {
       'magic',
     );
     assert.equal(usage.code, 2);
-    assert.match(usage.stderr, /--learner must be one of auto\|s\|t\|x\|dr/);
+    assert.match(usage.stderr, /--learner must be one of auto\|s\|t\|x\|dr\|r,/);
   });
 });

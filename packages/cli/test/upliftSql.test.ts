@@ -85,6 +85,16 @@ const SPECS: Record<string, LearnerSpec> = {
   't-gbdt': { meta: 't', base: gbdt },
   'x-gbdt': { meta: 'x', base: gbdt, effect: gbdt, propensity: 'constant' },
   'dr-gbdt': { meta: 'dr', base: gbdt, effect: gbdt, propensity: 'constant', folds: 2 },
+  'r-linear-estimated-propensity': { meta: 'r', base: linear(1e-2), effect: linear(1e-2), propensity: 'logistic', folds: 2 },
+  'r-gbdt': { meta: 'r', base: gbdt, effect: gbdt, propensity: 'constant', folds: 2 },
+  'weighted-ensemble': {
+    meta: 'ensemble',
+    members: [
+      { meta: 's', base: linear(1e-1), interactions: true },
+      { meta: 'x', base: gbdt, effect: linear(1e-2), propensity: 'constant' },
+    ],
+    weights: [0.7, 0.3],
+  },
   ensemble: {
     meta: 'ensemble',
     members: [

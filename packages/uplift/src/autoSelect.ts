@@ -1,22 +1,36 @@
 /**
- * Automatic choice of meta-learner and capacity on TRAINING rows only: every candidate is fitted on K−1 inner folds
- * and scored by the Qini coefficient on the held-out fold; the mean over folds ranks candidates. The mean CATE of the
- * best few candidates is scored on the same out-of-fold predictions and competes as one more candidate. The winner
- * is refitted on all training rows. The report lists every candidate with its inner Qini.
+ * Automatic choice of meta-learner and capacity on TRAINING rows only. Every candidate is fitted on K−1 inner folds
+ * (K folds, repeated with different shuffles) and scored by the Qini coefficient on the held-out fold. Candidates
+ * then form an ensemble by greedy forward selection with replacement (Caruana et al., 2004): each step adds the
+ * candidate whose out-of-fold CATE, averaged with those already chosen, gives the highest mean inner Qini; a
+ * candidate's weight is the share of steps that chose it. On weak, noisy effects the best single candidate is mostly
+ * chance, and the blend is steadier. A candidate whose out-of-fold CATE is constant carries no ranking and is left
+ * out. The chosen members are refitted on all training rows. The report lists every candidate with its inner Qini.
  */
 
 import { takeRows } from './matrix.ts';
-import { type ArmData, type CateModel, describeSpec, fitCate, type LearnerSpec, stratifiedFolds } from './metaLearners.ts';
+import { type ArmData, armSubset, type CateModel, describeSpec, fitCate, type LearnerSpec, stratifiedFolds } from './metaLearners.ts';
 import { qiniAucScore } from './metrics.ts';
 
-export type CandidateReport = { name: string; spec: LearnerSpec; innerQini: number; foldQini: number[] };
+export type CandidateReport = {
+  name: string;
+  spec: LearnerSpec;
+  innerQini: number;
+  foldQini: number[];
+  /** False when, on every held-out fold, it predicted the same effect for all rows (nothing to rank by): never chosen. */
+  informative: boolean;
+};
 
 export type AutoSelectionReport = {
-  method: 'inner-k-fold-qini';
+  method: 'inner-k-fold-qini-ensemble-selection';
   folds: number;
   repeats: number;
+  steps: number;
   candidates: CandidateReport[];
+  /** The chosen candidates and their weights (share of the selection steps), heaviest first. */
+  ensemble: { name: string; weight: number }[];
   winner: string;
+  /** Mean inner Qini of the chosen blend; optimistic, as the blend was chosen on these same folds. */
   winnerInnerQini: number;
 };
 
@@ -25,23 +39,14 @@ export type AutoSelectOptions = {
   /** Repetitions of the K-fold split with different shuffles: more repeats, less selection noise. */
   repeats?: number;
   seed: number;
-  /** Size of the "mean of the best candidates" ensemble; 1 disables it. */
-  ensembleSize?: number;
+  /** Greedy selection steps; 1 picks the single best candidate. */
+  steps?: number;
 };
 
 type Split = { fold: Uint8Array; folds: number };
 
-/** What `--learner auto` uses: 3 folds repeated twice (selection noise is the main risk on weak effects), top-3 mean. */
-export const AUTO_SELECT_DEFAULTS = { folds: 3, repeats: 2, ensembleSize: 3 } as const;
-
-function subset(data: ArmData, rows: Int32Array): ArmData {
-  return {
-    x: takeRows(data.x, rows),
-    t: Uint8Array.from(rows, (i) => data.t[i]!),
-    y: Float64Array.from(rows, (i) => data.y[i]!),
-    outcome: data.outcome,
-  };
-}
+/** What `--learner auto` uses: 3 folds repeated twice (selection noise is the main risk on weak effects), 10 steps. */
+export const AUTO_SELECT_DEFAULTS = { folds: 3, repeats: 2, steps: 10 } as const;
 
 /** Out-of-fold CATE predictions of one spec for one split. */
 export function crossValidate(spec: LearnerSpec, data: ArmData, split: Split, seed: number): Float64Array {
@@ -53,7 +58,7 @@ export function crossValidate(spec: LearnerSpec, data: ArmData, split: Split, se
       (f === k ? testRows : trainRows).push(i);
     });
     const test = Int32Array.from(testRows);
-    const model = fitCate(spec, subset(data, Int32Array.from(trainRows)), seed + k);
+    const model = fitCate(spec, armSubset(data, Int32Array.from(trainRows)), seed + k);
     const predicted = model.predict(takeRows(data.x, test));
     test.forEach((i, r) => {
       oof[i] = predicted[r]!;
@@ -62,81 +67,120 @@ export function crossValidate(spec: LearnerSpec, data: ArmData, split: Split, se
   return oof;
 }
 
-function foldScores(scores: Float64Array, data: ArmData, split: Split): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < split.folds; k++) {
-    const rows: number[] = [];
-    split.fold.forEach((f, i) => {
-      if (f === k) rows.push(i);
-    });
-    out.push(
+/** Per split and fold, the held-out rows' outcomes and flags, gathered once: Qini is computed many times over them. */
+function foldViews(data: ArmData, splits: Split[]) {
+  return splits.map((split) =>
+    Array.from({ length: split.folds }, (_, k) => {
+      const rows: number[] = [];
+      split.fold.forEach((f, i) => {
+        if (f === k) rows.push(i);
+      });
+      return { rows, y: rows.map((i) => data.y[i]!), t: rows.map((i) => data.t[i]!) };
+    }),
+  );
+}
+
+type FoldViews = ReturnType<typeof foldViews>;
+
+function foldScores(oof: readonly Float64Array[], views: FoldViews): number[] {
+  return views.flatMap((folds, r) =>
+    folds.map((fold) =>
       qiniAucScore(
-        rows.map((i) => data.y[i]!),
-        rows.map((i) => scores[i]!),
-        rows.map((i) => data.t[i]!),
+        fold.y,
+        fold.rows.map((i) => oof[r]![i]!),
+        fold.t,
       ),
-    );
-  }
-  return out;
+    ),
+  );
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
+/** True when, on every held-out fold, the candidate predicted one effect for all of the fold's rows. */
+function rankedNothing(oof: readonly Float64Array[], views: FoldViews): boolean {
+  return views.every((folds, r) => folds.every((fold) => fold.rows.every((i) => oof[r]![i] === oof[r]![fold.rows[0]!])));
+}
+
 export type AutoSelection = {
   model: CateModel;
   report: AutoSelectionReport;
-  /** The winner's out-of-fold CATE on the training rows (first repeat). */
+  /** The chosen blend's out-of-fold CATE on the training rows (first repeat). */
   oof: Float64Array;
 };
 
 export function autoSelect(candidates: readonly LearnerSpec[], data: ArmData, options: AutoSelectOptions): AutoSelection {
   if (candidates.length === 0) throw new Error('autoSelect: no candidates');
-  const folds = options.folds ?? 3;
+  const folds = options.folds ?? AUTO_SELECT_DEFAULTS.folds;
   const repeats = options.repeats ?? 1;
+  const steps = options.steps ?? 1;
+  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`autoSelect: steps must be an integer ≥ 1, got ${steps}`);
   const splits: Split[] = Array.from({ length: repeats }, (_, r) => ({
     fold: stratifiedFolds(data.t, folds, options.seed + 7 * r, data.outcome === 'binary' ? data.y : undefined),
     folds,
   }));
-  type Scored = CandidateReport & { oof: Float64Array[] };
-  const score = (spec: LearnerSpec, oof: Float64Array[]): Scored => {
-    const foldQini = splits.flatMap((split, r) => foldScores(oof[r]!, data, split));
-    return { name: describeSpec(spec), spec, innerQini: mean(foldQini), foldQini, oof };
-  };
-  const scored = candidates.map((spec, c) =>
-    score(
-      spec,
-      splits.map((split, r) => crossValidate(spec, data, split, options.seed + 1000 * (c + 1) + 100 * r)),
-    ),
-  );
-  const ranked = [...scored].sort((a, b) => b.innerQini - a.innerQini);
-  const ensembleSize = Math.min(options.ensembleSize ?? 3, ranked.length);
-  if (ensembleSize >= 2) {
-    const top = ranked.slice(0, ensembleSize);
-    const oof = splits.map((_, r) => {
-      const out = new Float64Array(data.x.rows);
-      for (const member of top) for (let i = 0; i < out.length; i++) out[i] = out[i]! + member.oof[r]![i]! / top.length;
-      return out;
-    });
-    scored.push(score({ meta: 'ensemble', members: top.map((m) => m.spec) }, oof));
+  const views = foldViews(data, splits);
+  const scored = candidates.map((spec, c) => {
+    const oof = splits.map((split, r) => crossValidate(spec, data, split, options.seed + 1000 * (c + 1) + 100 * r));
+    const foldQini = foldScores(oof, views);
+    const informative = !rankedNothing(oof, views);
+    return { name: describeSpec(spec), spec, innerQini: mean(foldQini), foldQini, informative, oof };
+  });
+  const pool = scored.filter((c) => c.informative);
+  if (pool.length === 0) {
+    throw new Error('autoSelect: every candidate predicted the same effect for every row (too few rows to learn from?)');
   }
-  const winner = scored.reduce((best, r) => (r.innerQini > best.innerQini ? r : best));
+
+  const counts = new Array<number>(pool.length).fill(0);
+  const sum = splits.map(() => new Float64Array(data.x.rows));
+  let blendQini = Number.NEGATIVE_INFINITY;
+  for (let step = 1; step <= steps; step++) {
+    let best = -1;
+    let bestQini = Number.NEGATIVE_INFINITY;
+    pool.forEach((candidate, c) => {
+      const blend = sum.map((s, r) => s.map((v, i) => (v + candidate.oof[r]![i]!) / step));
+      const q = mean(foldScores(blend, views));
+      if (q > bestQini) {
+        bestQini = q;
+        best = c;
+      }
+    });
+    counts[best]!++;
+    sum.forEach((s, r) => {
+      const oof = pool[best]!.oof[r]!;
+      for (let i = 0; i < s.length; i++) s[i] = s[i]! + oof[i]!;
+    });
+    blendQini = bestQini;
+  }
+  const chosen = pool
+    .map((candidate, c) => ({ candidate, weight: counts[c]! / steps }))
+    .filter((m) => m.weight > 0)
+    .sort((a, b) => b.weight - a.weight);
+  const spec: LearnerSpec =
+    chosen.length === 1
+      ? chosen[0]!.candidate.spec
+      : { meta: 'ensemble', members: chosen.map((m) => m.candidate.spec), weights: chosen.map((m) => m.weight) };
   return {
-    model: fitCate(winner.spec, data, options.seed),
+    model: fitCate(spec, data, options.seed),
     report: {
-      method: 'inner-k-fold-qini',
+      method: 'inner-k-fold-qini-ensemble-selection',
       folds,
       repeats,
+      steps,
       candidates: scored.map(({ oof: _oof, ...report }) => report),
-      winner: winner.name,
-      winnerInnerQini: winner.innerQini,
+      ensemble: chosen.map((m) => ({ name: m.candidate.name, weight: m.weight })),
+      winner: describeSpec(spec),
+      winnerInnerQini: blendQini,
     },
-    oof: winner.oof[0]!,
+    oof: sum[0]!.map((v) => v / steps),
   };
 }
 
 /**
- * The default search space: regularised linear T/S/X learners over a range of L2 strengths, and shallow,
- * strongly regularised boosted trees (few trees, large leaves), which suit the weak, noisy effects of marketing data.
+ * The default search space, kept to the candidates that earned their place in ensemble selection on Hillstrom
+ * resamples of the training rows and on the generator's known truth (packages/uplift/README.md): linear T/S/X/R
+ * learners over a range of L2 strengths (strong L2 on the S-learner's interactions shrinks towards one effect for
+ * all), and shallow, strongly regularised boosted trees (few trees, large leaves) as T, S, X and R learners, which
+ * suit the weak, noisy effects of marketing data.
  */
 export function defaultCandidates(): LearnerSpec[] {
   const linear = (l2: number) => ({ kind: 'linear' as const, l2 });
@@ -147,22 +191,29 @@ export function defaultCandidates(): LearnerSpec[] {
     learningRate,
     minSamplesLeaf,
   });
+  const trees = gbdt(100, 3, 0.05, 200);
+  const smallTrees = gbdt(50, 2, 0.05, 200);
   return [
     { meta: 't', base: linear(1e-3) },
     { meta: 't', base: linear(1e-2) },
     { meta: 't', base: linear(1e-1) },
-    { meta: 's', base: linear(1e-3), interactions: true },
+    { meta: 't', base: linear(1) },
     { meta: 's', base: linear(1e-2), interactions: true },
+    { meta: 's', base: linear(1e-1), interactions: true },
     { meta: 'x', base: linear(1e-2), effect: linear(1e-2), propensity: 'constant' },
+    { meta: 'r', base: linear(1e-2), effect: linear(1e-2), propensity: 'constant', folds: 3 },
     { meta: 't', base: gbdt(50, 2, 0.1, 500) },
-    { meta: 't', base: gbdt(100, 3, 0.05, 200) },
+    { meta: 't', base: gbdt(100, 2, 0.05, 200) },
     { meta: 's', base: gbdt(200, 4, 0.05, 100), interactions: false },
+    { meta: 's', base: trees, interactions: false },
     { meta: 'x', base: gbdt(50, 2, 0.1, 500), effect: linear(1e-2), propensity: 'constant' },
+    { meta: 'x', base: trees, effect: smallTrees, propensity: 'constant' },
+    { meta: 'r', base: trees, effect: smallTrees, propensity: 'constant', folds: 3 },
   ];
 }
 
 /** The fixed choice behind `--learner s|t|x|dr`: the linear base (capacity chosen by inner Qini among a few L2). */
-export function learnerCandidates(meta: 's' | 't' | 'x' | 'dr'): LearnerSpec[] {
+export function learnerCandidates(meta: 's' | 't' | 'x' | 'dr' | 'r'): LearnerSpec[] {
   const l2s = [1e-3, 1e-2, 1e-1];
   return l2s.map((l2): LearnerSpec => {
     const base = { kind: 'linear' as const, l2 };
@@ -173,8 +224,11 @@ export function learnerCandidates(meta: 's' | 't' | 'x' | 'dr'): LearnerSpec[] {
         return { meta, base };
       case 'x':
         return { meta, base, effect: { kind: 'linear', l2 }, propensity: 'constant' };
-      default:
+      case 'dr':
+      case 'r':
         return { meta, base, effect: { kind: 'linear', l2 }, propensity: 'constant', folds: 3 };
+      default:
+        throw new Error(`unknown meta-learner ${JSON.stringify(meta)}`);
     }
   });
 }

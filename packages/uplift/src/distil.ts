@@ -89,3 +89,19 @@ export function distilCate(
     },
   };
 }
+
+/**
+ * The CATE model as it is served: itself when its SQL fits within SQL_LIMIT_BYTES, otherwise its distillation
+ * (fitted on `x`, fidelity measured on `evaluation`) with the distillation report.
+ */
+export function withinSqlLimit(
+  model: CateModel,
+  x: FeatureMatrix,
+  evaluation: { x: FeatureMatrix; t: Uint8Array; y: Float64Array },
+  columns: Readonly<Record<string, string>>,
+  seed: number,
+): { model: CateModel; distillation?: Distillation } {
+  if (sqlBytes(model, columns, 'bigquery') <= SQL_LIMIT_BYTES) return { model };
+  const distilled = distilCate(model, x, evaluation, columns, { seed });
+  return { model: distilled.model, distillation: distilled.report };
+}

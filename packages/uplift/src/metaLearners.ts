@@ -1,8 +1,9 @@
 /**
  * Meta-learners for one treatment against control: S (one outcome model with the treatment flag, optionally with
  * treatment × feature interactions), T (one outcome model per arm), X (imputed effects regressed per arm, combined by
- * the propensity), DR (cross-fitted doubly-robust pseudo-outcomes regressed on the features), and an ensemble (mean
- * CATE of several). Each fitted CATE model predicts in process, serialises to JSON and compiles to one SQL expression.
+ * the propensity), DR (cross-fitted doubly-robust pseudo-outcomes regressed on the features), R (Robinson's residual
+ * on residual: cross-fitted outcome and propensity models, the effect fitted by weighted regression), and an ensemble
+ * (mean CATE of several). Each fitted CATE model predicts in process, serialises to JSON and compiles to one SQL expression.
  */
 import { type BaseSpec, baseFromJSON, describeBase, fitBase } from './baseLearner.ts';
 import type { FittedModel, Objective, SqlDialect } from './learner.ts';
@@ -18,7 +19,10 @@ export type LearnerSpec =
   | { meta: 't'; base: BaseSpec }
   | { meta: 'x'; base: BaseSpec; effect: BaseSpec; propensity: PropensitySpec }
   | { meta: 'dr'; base: BaseSpec; effect: BaseSpec; propensity: PropensitySpec; folds: number }
-  | { meta: 'ensemble'; members: LearnerSpec[] }
+  /** `base` models E[Y | X] over both arms together; `effect` minimises Σ (T − e)² ((Y − m)/(T − e) − τ(x))². */
+  | { meta: 'r'; base: BaseSpec; effect: BaseSpec; propensity: PropensitySpec; folds: number }
+  /** Weighted mean CATE of the members (equal weights when `weights` is absent); weights are positive, sum to 1. */
+  | { meta: 'ensemble'; members: LearnerSpec[]; weights?: number[] }
   /** A small model fitted to another CATE model's predictions (to keep its SQL small); see distil.ts. */
   | { meta: 'distilled'; teacher: string; effect: BaseSpec };
 
@@ -48,8 +52,12 @@ export function describeSpec(spec: LearnerSpec): string {
       return `X[${describeBase(spec.base)} → ${describeBase(spec.effect)}, e=${spec.propensity}]`;
     case 'dr':
       return `DR[${describeBase(spec.base)} → ${describeBase(spec.effect)}, e=${spec.propensity}, folds=${spec.folds}]`;
-    case 'ensemble':
-      return `mean(${spec.members.map(describeSpec).join(' + ')})`;
+    case 'r':
+      return `R[${describeBase(spec.base)} → ${describeBase(spec.effect)}, e=${spec.propensity}, folds=${spec.folds}]`;
+    case 'ensemble': {
+      const weights = ensembleWeights(spec);
+      return `mean(${spec.members.map((m, k) => (spec.weights ? `${Number(weights[k]!.toFixed(4))}·` : '') + describeSpec(m)).join(' + ')})`;
+    }
     case 'distilled':
       return `distilled[${describeBase(spec.effect)} ← ${spec.teacher}]`;
   }
@@ -151,7 +159,12 @@ export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateMod
     case 'dr': {
       const pseudo = drPseudoOutcomes(spec, data, seed);
       const effect = fitBase(spec.effect, x, pseudo, 'regression', { seed: seed + 7 });
-      return drLearner(spec, effect);
+      return effectModel(spec, effect);
+    }
+    case 'r': {
+      const { pseudo, weights } = rResiduals(spec, data, seed);
+      const effect = fitBase(spec.effect, x, pseudo, 'regression', { seed: seed + 7, weights });
+      return effectModel(spec, effect);
     }
     case 'ensemble': {
       const members = spec.members.map((member, k) => fitCate(member, data, seed + 101 * k));
@@ -162,33 +175,71 @@ export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateMod
   }
 }
 
+/** Cross-fitting: for each of `folds` folds (stratified by arm), its rows and the rows of all the other folds. */
+function forEachFold(t: Uint8Array, folds: number, seed: number, visit: (inFold: Int32Array, rest: Int32Array, k: number) => void) {
+  const fold = stratifiedFolds(t, folds, seed);
+  for (let k = 0; k < folds; k++) {
+    const inFold: number[] = [];
+    const rest: number[] = [];
+    fold.forEach((f, i) => {
+      (f === k ? inFold : rest).push(i);
+    });
+    visit(Int32Array.from(inFold), Int32Array.from(rest), k);
+  }
+}
+
+/** The rows `rows` of one arm's data. */
+export function armSubset(data: ArmData, rows: Int32Array): ArmData {
+  return { x: takeRows(data.x, rows), t: Uint8Array.from(rows, (i) => data.t[i]!), y: pick(data.y, rows), outcome: data.outcome };
+}
+
 /** Cross-fitted AIPW pseudo-outcomes: each fold's nuisance models are fitted on the other folds. */
 function drPseudoOutcomes(spec: Extract<LearnerSpec, { meta: 'dr' }>, data: ArmData, seed: number): Float64Array {
-  const { x, t, y, outcome } = data;
-  const objective = objectiveOf(outcome);
-  const fold = stratifiedFolds(t, spec.folds, seed);
+  const { x, t, y } = data;
+  const objective = objectiveOf(data.outcome);
   const pseudo = new Float64Array(x.rows);
-  for (let k = 0; k < spec.folds; k++) {
-    const inFold = Int32Array.from(Array.from(fold.keys()).filter((i) => fold[i] === k));
-    const rest = Array.from(fold.keys()).filter((i) => fold[i] !== k);
-    const restTreated = Int32Array.from(rest.filter((i) => t[i] === 1));
-    const restControl = Int32Array.from(rest.filter((i) => t[i] === 0));
-    const m0 = fitBase(spec.base, takeRows(x, restControl), pick(y, restControl), objective, { seed: seed + 10 * k });
-    const m1 = fitBase(spec.base, takeRows(x, restTreated), pick(y, restTreated), objective, { seed: seed + 10 * k + 1 });
-    const restRows = Int32Array.from(rest);
-    const restData: ArmData = { x: takeRows(x, restRows), t: Uint8Array.from(restRows, (i) => t[i]!), y: pick(y, restRows), outcome };
-    const e = propensityValues(propensityModel(spec.propensity, restData, seed + 10 * k + 2), takeRows(x, inFold));
+  forEachFold(t, spec.folds, seed, (inFold, rest, k) => {
+    const restData = armSubset(data, rest);
+    const restTreated = rowsWhere(restData.t, 1);
+    const restControl = rowsWhere(restData.t, 0);
+    const m0 = fitBase(spec.base, takeRows(restData.x, restControl), pick(restData.y, restControl), objective, { seed: seed + 10 * k });
+    const m1 = fitBase(spec.base, takeRows(restData.x, restTreated), pick(restData.y, restTreated), objective, {
+      seed: seed + 10 * k + 1,
+    });
     const xk = takeRows(x, inFold);
+    const e = propensityValues(propensityModel(spec.propensity, restData, seed + 10 * k + 2), xk);
     const mu0 = m0.predict(xk);
     const mu1 = m1.predict(xk);
     inFold.forEach((i, r) => {
-      const ti = t[i]!;
       const yi = y[i]!;
       const ei = e[r]!;
-      pseudo[i] = mu1[r]! - mu0[r]! + (ti === 1 ? (yi - mu1[r]!) / ei : -(yi - mu0[r]!) / (1 - ei));
+      pseudo[i] = mu1[r]! - mu0[r]! + (t[i] === 1 ? (yi - mu1[r]!) / ei : -(yi - mu0[r]!) / (1 - ei));
     });
-  }
+  });
   return pseudo;
+}
+
+/**
+ * The R-learner's targets: with m(x) = E[Y | X] and e(x) = P(T = 1 | X) cross-fitted, the effect τ minimises
+ * Σ (T − e)² · ((Y − m)/(T − e) − τ(x))², a weighted regression on the pseudo-outcome (Y − m)/(T − e).
+ */
+function rResiduals(spec: Extract<LearnerSpec, { meta: 'r' }>, data: ArmData, seed: number) {
+  const { x, t, y } = data;
+  const pseudo = new Float64Array(x.rows);
+  const weights = new Float64Array(x.rows);
+  forEachFold(t, spec.folds, seed, (inFold, rest, k) => {
+    const restData = armSubset(data, rest);
+    const m = fitBase(spec.base, restData.x, restData.y, objectiveOf(data.outcome), { seed: seed + 10 * k });
+    const xk = takeRows(x, inFold);
+    const mu = m.predict(xk);
+    const e = propensityValues(propensityModel(spec.propensity, restData, seed + 10 * k + 2), xk);
+    inFold.forEach((i, r) => {
+      const residualT = t[i]! - e[r]!;
+      pseudo[i] = (y[i]! - mu[r]!) / residualT;
+      weights[i] = residualT * residualT;
+    });
+  });
+  return { pseudo, weights };
 }
 
 /** Fold number per row, balanced within the treated and the control rows (and within outcome classes if given). */
@@ -272,7 +323,8 @@ function xLearner(spec: Extract<LearnerSpec, { meta: 'x' }>, tau0: FittedModel, 
   };
 }
 
-export function effectModel(spec: Extract<LearnerSpec, { meta: 'dr' | 'distilled' }>, effect: FittedModel): CateModel {
+/** A CATE model that is one regression on the features (DR, R, distilled). */
+export function effectModel(spec: Extract<LearnerSpec, { meta: 'dr' | 'r' | 'distilled' }>, effect: FittedModel): CateModel {
   return {
     spec,
     predict: (x) => effect.predict(x),
@@ -281,29 +333,30 @@ export function effectModel(spec: Extract<LearnerSpec, { meta: 'dr' | 'distilled
   };
 }
 
-function drLearner(spec: Extract<LearnerSpec, { meta: 'dr' }>, effect: FittedModel): CateModel {
-  return {
-    spec,
-    predict: (x) => effect.predict(x),
-    toJSON: () => ({ meta: 'dr', spec, effect: effect.toJSON() }),
-    toSql: (columns, dialect) => effect.toSql(columns, dialect),
-  };
+function ensembleWeights(spec: Extract<LearnerSpec, { meta: 'ensemble' }>): number[] {
+  const { members, weights } = spec;
+  if (!weights) return members.map(() => 1 / members.length);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (weights.length !== members.length || !weights.every((w) => w > 0 && Number.isFinite(w)) || Math.abs(total - 1) > 1e-9)
+    throw new Error(`ensemble weights must be ${members.length} positive numbers summing to 1, got ${JSON.stringify(weights)}`);
+  return weights;
 }
 
 function ensemble(spec: Extract<LearnerSpec, { meta: 'ensemble' }>, members: CateModel[]): CateModel {
+  const weights = ensembleWeights(spec);
   return {
     spec,
     predict(x) {
       const out = new Float64Array(x.rows);
-      for (const member of members) {
+      members.forEach((member, k) => {
         const p = member.predict(x);
-        for (let i = 0; i < out.length; i++) out[i] = out[i]! + p[i]!;
-      }
-      for (let i = 0; i < out.length; i++) out[i] = out[i]! / members.length;
+        const w = weights[k]!;
+        for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * p[i]!;
+      });
       return out;
     },
     toJSON: () => ({ meta: 'ensemble', spec, members: members.map((m) => m.toJSON()) }),
-    toSql: (columns, dialect) => `((${members.map((m) => m.toSql(columns, dialect)).join(' + ')}) / ${sqlNumber(members.length)})`,
+    toSql: (columns, dialect) => `(${members.map((m, k) => `${sqlNumber(weights[k]!)} * ${m.toSql(columns, dialect)}`).join(' + ')})`,
   };
 }
 
@@ -328,6 +381,7 @@ export function cateFromJSON(value: unknown, what = 'cate model'): CateModel {
       return xLearner(spec, baseFromJSON(v.tau0, `${what}.tau0`), baseFromJSON(v.tau1, `${what}.tau1`), e);
     }
     case 'dr':
+    case 'r':
     case 'distilled':
       return effectModel(spec, baseFromJSON(v.effect, `${what}.effect`));
     case 'ensemble': {

@@ -5,7 +5,7 @@
  */
 import { type AteEstimate, aipwAte } from './ate.ts';
 import { AUTO_SELECT_DEFAULTS, type AutoSelectionReport, autoSelect, defaultCandidates, learnerCandidates } from './autoSelect.ts';
-import { type Distillation, distilCate, SQL_LIMIT_BYTES, sqlBytes } from './distil.ts';
+import { type Distillation, withinSqlLimit } from './distil.ts';
 import type { FeatureSchema } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
@@ -13,8 +13,8 @@ import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearner
 import { bootstrapMetric, qiniAucScore, upliftAtK, upliftAucScore } from './metrics.ts';
 import { featureColumnsSql } from './modelSql.ts';
 
-export type LearnerChoice = 'auto' | 's' | 't' | 'x' | 'dr';
-export const LEARNER_CHOICES: readonly LearnerChoice[] = ['auto', 's', 't', 'x', 'dr'];
+export type LearnerChoice = 'auto' | 's' | 't' | 'x' | 'dr' | 'r';
+export const LEARNER_CHOICES: readonly LearnerChoice[] = ['auto', 's', 't', 'x', 'dr', 'r'];
 
 export type ArmMetrics = {
   rows: number;
@@ -32,7 +32,10 @@ export type ArmModel = {
   cate: CateModel;
   selection: AutoSelectionReport;
   ate: AteEstimate;
-  /** Metrics of the chosen learner's out-of-fold predictions on the training rows (inner validation). */
+  /**
+   * Metrics of the chosen blend's out-of-fold predictions on the training rows (inner validation); optimistic, since
+   * the blend was chosen on them. Held-out rows (`uplift evaluate`) give the unbiased figure.
+   */
   holdout: ArmMetrics;
   explanation: Explanation;
   /** Present when the chosen model's SQL exceeded SQL_LIMIT_BYTES and `cate` is its distilled stand-in. */
@@ -118,18 +121,12 @@ export function fitUpliftModel(input: UpliftFitInput): UpliftModel {
       seed: armSeed,
       folds: input.folds ?? AUTO_SELECT_DEFAULTS.folds,
       repeats: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1,
-      ensembleSize: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.ensembleSize : 1,
+      steps: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.steps : 1,
     });
     let treated = 0;
     for (const flag of t) treated += flag;
-    let cate = selection.model;
-    let distillation: Distillation | undefined;
     const columns = featureColumnsSql(input.schema, 'bigquery');
-    if (sqlBytes(cate, columns, 'bigquery') > SQL_LIMIT_BYTES) {
-      const distilled = distilCate(cate, data.x, data, columns, { seed: armSeed });
-      cate = distilled.model;
-      distillation = distilled.report;
-    }
+    const { model: cate, distillation } = withinSqlLimit(selection.model, data.x, data, columns, armSeed);
     return {
       treatment: value,
       rows: { treated, control: t.length - treated },

@@ -1,37 +1,64 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { autoSelect, learnerCandidates } from '../src/autoSelect.ts';
-import type { LearnerSpec } from '../src/metaLearners.ts';
+import { fitCate, type LearnerSpec } from '../src/metaLearners.ts';
+import { qiniAucScore } from '../src/metrics.ts';
 import { syntheticCampaign } from './synthetic.ts';
 
 describe('autoSelect', () => {
   const data = syntheticCampaign(3000, 21);
-  const candidates: LearnerSpec[] = [
-    { meta: 't', base: { kind: 'linear', l2: 1e-3 } },
-    { meta: 's', base: { kind: 'linear', l2: 1e-3 }, interactions: false },
-    { meta: 't', base: { kind: 'linear', l2: 100 } },
-  ];
+  const informative: LearnerSpec = { meta: 't', base: { kind: 'linear', l2: 1e-3 } };
+  const flat: LearnerSpec = { meta: 't', base: { kind: 'linear', l2: 100 } };
+  // One leaf of at least 5,000 rows cannot split 3,000: the same effect for every row.
+  const constant: LearnerSpec = { meta: 't', base: { kind: 'gbdt', nTrees: 5, maxDepth: 2, learningRate: 0.1, minSamplesLeaf: 5000 } };
+  const candidates: LearnerSpec[] = [informative, { meta: 's', base: { kind: 'linear', l2: 1e-3 }, interactions: false }, flat];
 
-  it('reports every candidate with its inner Qini and picks the best', () => {
+  it('with one step, reports every candidate with its inner Qini and picks the best', () => {
     const { report, model, oof } = autoSelect(candidates, data, { seed: 1 });
-    assert.equal(report.candidates.length, 4, 'three candidates and the mean of the top three');
+    assert.equal(report.candidates.length, 3);
     const best = Math.max(...report.candidates.map((c) => c.innerQini));
     assert.equal(report.winnerInnerQini, best);
     assert.equal(report.candidates.find((c) => c.name === report.winner)?.innerQini, best);
-    assert.ok(report.candidates.every((c) => c.foldQini.length === 3));
+    assert.deepEqual(report.ensemble, [{ name: report.winner, weight: 1 }]);
+    assert.ok(report.candidates.every((c) => c.foldQini.length === 3 && c.informative));
     assert.equal(oof.length, data.x.rows);
     assert.equal(model.predict(data.x).length, data.x.rows);
   });
 
   it('ranks an informative learner above one penalised flat', () => {
-    const { report } = autoSelect(candidates, data, { seed: 2, ensembleSize: 1 });
-    const flat = report.candidates.find((c) => c.name.includes('l2=100'))!;
-    assert.notEqual(report.winner, flat.name);
+    const { report } = autoSelect(candidates, data, { seed: 2 });
+    assert.notEqual(report.winner, report.candidates[2]!.name);
+  });
+
+  it('blends candidates by greedy selection: weights are shares of the steps, and the blend is what is fitted', () => {
+    const steps = 8;
+    const { report, model } = autoSelect(candidates, data, { seed: 4, repeats: 2, steps });
+    const total = report.ensemble.reduce((a, m) => a + m.weight, 0);
+    assert.ok(Math.abs(total - 1) < 1e-12);
+    assert.ok(report.ensemble.every((m) => Number.isInteger(m.weight * steps)));
+    // the first step takes the best single candidate, so the blend is never below it on the inner folds
+    assert.ok(report.winnerInnerQini >= Math.max(...report.candidates.map((c) => c.innerQini)) - 1e-12);
+    // the fitted model is the weighted mean of its members refitted on all rows
+    const members = report.ensemble.map((m) => report.candidates.find((c) => c.name === m.name)!);
+    const test = syntheticCampaign(1000, 22);
+    const predicted = model.predict(test.x);
+    if (members.length === 1) assert.deepEqual(predicted, fitCate(members[0]!.spec, data, 4).predict(test.x));
+    else {
+      assert.equal(model.spec.meta, 'ensemble');
+      assert.ok(qiniAucScore(test.y, predicted, test.t) > 0.05);
+    }
+  });
+
+  it('leaves out a candidate that predicts one effect for everybody, and fails clearly when all do', () => {
+    const { report } = autoSelect([constant, informative], data, { seed: 5, steps: 3 });
+    assert.equal(report.candidates[0]!.informative, false);
+    assert.ok(report.ensemble.every((m) => m.name !== report.candidates[0]!.name));
+    assert.throws(() => autoSelect([constant], data, { seed: 5 }), /every candidate predicted the same effect for every row/);
   });
 
   it('is deterministic for a seed', () => {
-    const a = autoSelect(learnerCandidates('t'), data, { seed: 3, ensembleSize: 1 });
-    const b = autoSelect(learnerCandidates('t'), data, { seed: 3, ensembleSize: 1 });
+    const a = autoSelect(learnerCandidates('t'), data, { seed: 3, steps: 4 });
+    const b = autoSelect(learnerCandidates('t'), data, { seed: 3, steps: 4 });
     assert.deepEqual(a.report, b.report);
   });
 });

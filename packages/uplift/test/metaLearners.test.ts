@@ -13,6 +13,8 @@ const SPECS: Record<string, LearnerSpec> = {
   'x (constant propensity)': { meta: 'x', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant' },
   'x (estimated propensity)': { meta: 'x', base: linear(1e-3), effect: linear(1e-3), propensity: 'logistic' },
   dr: { meta: 'dr', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 3 },
+  r: { meta: 'r', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 3 },
+  'r (gbdt, estimated propensity)': { meta: 'r', base: gbdt, effect: gbdt, propensity: 'logistic', folds: 3 },
   't (gbdt)': { meta: 't', base: gbdt },
   's (gbdt)': { meta: 's', base: gbdt, interactions: false },
   ensemble: {
@@ -46,14 +48,16 @@ describe('meta-learners', () => {
     assert.throws(() => cateFromJSON(json), /^Error: cate model\.treated\.trees\[1\]\.left has 1 entries for \d+ nodes$/);
   });
 
-  it('estimates a continuous effect with the DR-learner', () => {
-    const data = syntheticCampaign(3000, 13, { outcome: 'continuous' });
-    const model = fitCate({ meta: 'dr', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 2 }, data, 1);
-    const cate = model.predict(data.x);
-    let error = 0;
-    for (let i = 0; i < cate.length; i++) error += (cate[i]! - data.tau[i]!) ** 2;
-    assert.ok(Math.sqrt(error / cate.length) < 0.1, `rmse ${Math.sqrt(error / cate.length)}`);
-  });
+  for (const meta of ['dr', 'r'] as const) {
+    it(`estimates a continuous effect with the ${meta.toUpperCase()}-learner`, () => {
+      const data = syntheticCampaign(3000, 13, { outcome: 'continuous' });
+      const model = fitCate({ meta, base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 2 }, data, 1);
+      const cate = model.predict(data.x);
+      let error = 0;
+      for (let i = 0; i < cate.length; i++) error += (cate[i]! - data.tau[i]!) ** 2;
+      assert.ok(Math.sqrt(error / cate.length) < 0.1, `rmse ${Math.sqrt(error / cate.length)}`);
+    });
+  }
 
   it('is deterministic for a seed', () => {
     const spec = SPECS.dr!;

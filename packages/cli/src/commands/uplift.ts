@@ -23,7 +23,7 @@ const USAGE = `Usage: aether uplift <subcommand> [options]
 
 Subcommands:
   fit       --data train.csv --treatment <col> --control <value> --outcome <col>
-            [--learner auto|s|t|x|dr] [--features a,b,c] [--seed N] --out model.json
+            [--learner auto|s|t|x|dr|r] [--features a,b,c] [--seed N] --out model.json
   predict   --model model.json --data test.csv --out preds.csv
             (columns: row_index, then uplift_<treatment value> per treatment)
   evaluate  --model model.json --data test.csv [--json]
