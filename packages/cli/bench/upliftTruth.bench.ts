@@ -6,7 +6,7 @@
  * and the true value of treating the top 20% by predicted uplift next to the oracle's and random targeting's.
  * Prints one JSON object on the last line.
  */
-import { AUTO_SELECT_DEFAULTS, autoSelect, defaultCandidates } from '@aether/uplift/autoSelect';
+import { AUTO_SELECT_DEFAULTS, type AutoSelection, autoSelect, defaultCandidates } from '@aether/uplift/autoSelect';
 import { withinSqlLimit } from '@aether/uplift/distil';
 import { type CateModel, describeSpec, fitCate, type LearnerSpec } from '@aether/uplift/metaLearners';
 import { qiniAucScore } from '@aether/uplift/metrics';
@@ -24,8 +24,10 @@ const TOP = 0.2;
 const asOf = new Date('2026-11-01T00:00:00Z');
 
 const linear = (l2: number) => ({ kind: 'linear' as const, l2 });
-const LEARNERS: Record<string, LearnerSpec | 'auto'> = {
+/** 'auto' as served; 'auto-best-single': the candidate with the best inner Qini in the same selection, alone. */
+const LEARNERS: Record<string, LearnerSpec | 'auto' | 'auto-best-single'> = {
   auto: 'auto',
+  'auto-best-single': 'auto-best-single',
   't-logistic': { meta: 't', base: linear(1e-2) },
   's-logistic': { meta: 's', base: linear(1e-3), interactions: true },
   't-gbdt': { meta: 't', base: { kind: 'gbdt', nTrees: 100, maxDepth: 3, learningRate: 0.05, minSamplesLeaf: 200 } },
@@ -62,15 +64,20 @@ try {
     let trueMean = 0;
     for (const v of testArm.trueUplift) trueMean += v / testArm.trueUplift.length;
     const learners: Record<string, unknown> = {};
+    let selection: AutoSelection | undefined;
     for (const [name, spec] of Object.entries(LEARNERS)) {
       const fitStarted = performance.now();
       let model: CateModel;
       let chose: string | undefined;
       if (spec === 'auto') {
-        const selection = autoSelect(defaultCandidates(), data, { seed: FIT_SEED, ...AUTO_SELECT_DEFAULTS });
+        selection = autoSelect(defaultCandidates(), data, { seed: FIT_SEED, ...AUTO_SELECT_DEFAULTS });
         // as fitUpliftModel serves it: a model whose SQL would exceed BigQuery's budget is replaced by its distillation
         model = withinSqlLimit(selection.model, data.x, data, featureColumnsSql(schema, 'bigquery'), FIT_SEED).model;
         chose = describeSpec(model.spec);
+      } else if (spec === 'auto-best-single') {
+        const best = selection!.report.candidates.filter((c) => c.informative).reduce((a, b) => (b.innerQini > a.innerQini ? b : a));
+        model = fitCate(best.spec, data, FIT_SEED);
+        chose = best.name;
       } else {
         model = fitCate(spec, data, FIT_SEED);
       }

@@ -5,96 +5,24 @@
  * ml-xgboost (a single-threaded WebAssembly build of a 2017–18 xgboost, `xgboostWasm.ts`) fitted here on the same rows
  * with the same hyper-parameters.
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { fitGbdt, meanLoss } from '../src/gbdt.ts';
-import { type FeatureMatrix, featureMatrix } from '../src/matrix.ts';
+import { type FeatureMatrix, withColumn } from '../src/matrix.ts';
+import { hillstromArm } from './hillstrom.ts';
 import { loadXgboostWasm, logLossOfProbabilities, rowsOf, XGBOOST_WASM_VERSION, type XgboostWasmParams } from './xgboostWasm.ts';
 
 const REFERENCE_XGBOOST_SECONDS = 0.26;
 const RUNS = 5;
 const XGBOOST_WASM_RUNS = 5;
-const dataDir = fileURLToPath(new URL('../../../data/hillstrom/', import.meta.url));
 
-type Table = { header: string[]; rows: string[][] };
-
-/** Enough CSV for these two files: quoted fields (history_segment has "6) $750 - $1,000"), no line breaks in fields. */
-function readCsv(path: string): Table {
-  const lines = readFileSync(path, 'utf8')
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .filter((line) => line.length > 0);
-  const [head, ...rest] = lines;
-  if (head === undefined) throw new Error(`${path} is empty`);
-  return { header: splitCsvLine(head), rows: rest.map(splitCsvLine) };
+/** Task (i) training or test rows with the treatment flag as one more feature. */
+function withTreatmentFlag(side: 'train' | 'test'): { x: FeatureMatrix; y: Float64Array } {
+  const arm = hillstromArm(side, 'Womens E-Mail', 'visit');
+  return { x: withColumn(arm.x, 'treatment', Float64Array.from(arm.t)), y: arm.y };
 }
 
-function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else field += ch;
-  }
-  fields.push(field);
-  return fields;
-}
-
-function column(table: Table, name: string): string[] {
-  const i = table.header.indexOf(name);
-  if (i < 0) throw new Error(`column ${name} not found`);
-  return table.rows.map((row) => row[i] ?? '');
-}
-
-function hillstromTaskOne(): { train: { x: FeatureMatrix; y: Float64Array }; test: { x: FeatureMatrix; y: Float64Array } } {
-  const data = readCsv(`${dataDir}hillstrom.csv`);
-  const split = readCsv(`${dataDir}hillstrom_split.csv`);
-  const fold = new Map(split.rows.map((row) => [Number(row[0]), row[1]]));
-  const segment = column(data, 'segment');
-  const keep = (want: string) =>
-    segment.flatMap((s, i) => ((s === 'Womens E-Mail' || s === 'No E-Mail') && fold.get(i) === want ? [i] : []));
-  const numeric = ['recency', 'history', 'mens', 'womens', 'newbie'];
-  const categorical = ['zip_code', 'channel', 'history_segment'];
-  const names: string[] = [];
-  const values: ((i: number) => number)[] = [];
-  for (const name of numeric) {
-    const col = column(data, name).map(Number);
-    names.push(name);
-    values.push((i) => col[i]!);
-  }
-  for (const name of categorical) {
-    const col = column(data, name);
-    for (const level of [...new Set(col)].sort()) {
-      names.push(`${name}=${level}`);
-      values.push((i) => (col[i] === level ? 1 : 0));
-    }
-  }
-  names.push('treatment');
-  values.push((i) => (segment[i] === 'Womens E-Mail' ? 1 : 0));
-  const visit = column(data, 'visit').map(Number);
-  const build = (rows: number[]) => ({
-    x: featureMatrix(
-      names,
-      values.map((value) => Float64Array.from(rows, value)),
-    ),
-    y: Float64Array.from(rows, (i) => visit[i]!),
-  });
-  return { train: build(keep('train')), test: build(keep('test')) };
-}
-
-const { train, test } = hillstromTaskOne();
+const train = withTreatmentFlag('train');
+const test = withTreatmentFlag('test');
 const params = { objective: 'binary', nTrees: 200, maxDepth: 4, learningRate: 0.05, seed: 1 } as const;
 fitGbdt(train.x, train.y, params); // warm-up (with the first fit below): let the JIT compile the hot loops
 const seconds: number[] = [];

@@ -169,7 +169,9 @@ async function runFit(argv: string[]): Promise<number> {
     const unit = model.outcome === 'binary' ? ' pp' : '';
     const scale = model.outcome === 'binary' ? pct : (n: number) => n.toPrecision(4);
     console.log(`\n${arm.treatment} vs ${control}: ${arm.selection.winner}`);
-    console.log(`  inner-validation Qini ${arm.holdout.qini.toFixed(4)} ± ${arm.holdout.qiniStandardError.toFixed(4)}`);
+    console.log(
+      `  inner-validation Qini ${arm.holdout.qini.toFixed(4)} ± ${arm.holdout.qiniStandardError.toFixed(4)} (optimistic: chosen on these folds)`,
+    );
     console.log(`  ATE ${scale(arm.ate.ate)}${unit} (95% CI ${scale(arm.ate.ciLow)} to ${scale(arm.ate.ciHigh)})`);
     for (const rule of arm.explanation.rules.slice(0, 3)) console.log(`  ${rule.text}`);
   }
