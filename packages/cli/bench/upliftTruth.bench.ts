@@ -70,7 +70,7 @@ try {
       let model: CateModel;
       let chose: string | undefined;
       if (spec === 'auto') {
-        selection = autoSelect(defaultCandidates(), data, { seed: FIT_SEED, ...AUTO_SELECT_DEFAULTS });
+        selection = await autoSelect(defaultCandidates(), data, { seed: FIT_SEED, ...AUTO_SELECT_DEFAULTS });
         // as fitUpliftModel serves it: a model whose SQL would exceed BigQuery's budget is replaced by its distillation
         model = withinSqlLimit(selection.model, data.x, data, featureColumnsSql(schema, 'bigquery'), FIT_SEED).model;
         chose = describeSpec(model.spec);

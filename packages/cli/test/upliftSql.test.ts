@@ -123,7 +123,7 @@ describe('uplift model → SQL on DuckDB', () => {
   });
 
   it('matches a whole fitted model, one expression per treatment', async () => {
-    const model = fitUpliftModel({
+    const model = await fitUpliftModel({
       schema,
       x: xTrain,
       treatment: train.rows.map((row) => row[4]!),

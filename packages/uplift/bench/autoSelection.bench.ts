@@ -44,7 +44,7 @@ for (const arm of ARMS) {
   for (let r = 0; r < RESAMPLES; r++) {
     const { train, test } = resample(all, 1000 + r);
     const qini = (score: Float64Array) => qiniAucScore(test.y, score, test.t);
-    const selection = autoSelect(candidates, train, { ...AUTO_SELECT_DEFAULTS, seed: r });
+    const selection = await autoSelect(candidates, train, { ...AUTO_SELECT_DEFAULTS, seed: r });
     auto.push(qini(selection.model.predict(test.x)));
     const alone = candidates.map((spec) => qini(fitCate(spec, train, r).predict(test.x)));
     alone.forEach((q, c) => {

@@ -56,20 +56,20 @@ type ArmResult = {
   distillation?: Distillation;
 };
 
-function runArm(
+async function runArm(
   name: string,
   spec: LearnerSpec | 'auto',
   train: ArmData,
   test: ArmData,
   seed = SEED,
-): { result: ArmResult; model: CateModel } {
+): Promise<{ result: ArmResult; model: CateModel }> {
   const start = performance.now();
   let model: CateModel;
   let winner: string | undefined;
   let distillation: Distillation | undefined;
   if (spec === 'auto') {
     // as fitUpliftModel serves it: distilled when its SQL would exceed the budget (fidelity measured on the test rows)
-    const selection = autoSelect(defaultCandidates(), train, { ...AUTO_SELECT_DEFAULTS, seed });
+    const selection = await autoSelect(defaultCandidates(), train, { ...AUTO_SELECT_DEFAULTS, seed });
     ({ model, distillation } = withinSqlLimit(selection.model, train.x, test, featureColumnsSql(schema, 'bigquery'), seed));
     winner = selection.report.winner;
   } else model = fitCate(spec, train, seed);
@@ -115,14 +115,15 @@ for (const [taskName, task] of Object.entries(tasks)) {
   const perLearner: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(LEARNERS)) {
     if (ONLY && !ONLY.includes(name)) continue;
-    const arms = data.map(({ arm, train, test }) => {
-      const { result, model } = runArm(`${name} ${arm}`, spec, train, test);
+    const arms: (ArmResult & { arm: string })[] = [];
+    for (const { arm, train, test } of data) {
+      const { result, model } = await runArm(`${name} ${arm}`, spec, train, test);
       if (spec === 'auto' && taskName === 'i_womens_visit') {
         autoSqlBytes = Buffer.byteLength(model.toSql(featureColumnsSql(schema, 'bigquery'), 'bigquery'));
         autoTaskI = { seed: SEED, qini: round(result.qini), winner: result.winner };
       }
-      return { arm, ...roundAll(result) };
-    });
+      arms.push({ arm, ...roundAll(result) });
+    }
     const mean = (key: 'qini' | 'auuc' | 'upliftAt30') => round(arms.reduce((a, r) => a + r[key], 0) / arms.length);
     perLearner[name] =
       arms.length === 1
@@ -139,16 +140,17 @@ for (const [taskName, task] of Object.entries(tasks)) {
 }
 
 // The spread of auto's selection over seeds (task i): which candidate wins is decided by noisy inner folds.
-const autoSeeds = EXTRA_AUTO_SEEDS.map((seed) => {
-  const { result } = runArm(
+const autoSeeds: { seed: number; qini: number; winner: string | undefined }[] = [];
+for (const seed of EXTRA_AUTO_SEEDS) {
+  const { result } = await runArm(
     `auto seed ${seed}`,
     'auto',
     armData('train', 'Womens E-Mail', 'visit'),
     armData('test', 'Womens E-Mail', 'visit'),
     seed,
   );
-  return { seed, qini: round(result.qini), winner: result.winner };
-});
+  autoSeeds.push({ seed, qini: round(result.qini), winner: result.winner });
+}
 if (autoTaskI) autoSeeds.unshift(autoTaskI);
 
 // Distillation of the largest model (S-learner on 200 depth-4 trees, SQL over 200 KB): fitted on training rows,

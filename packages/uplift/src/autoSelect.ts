@@ -8,9 +8,9 @@
  * out. The chosen members are refitted on all training rows. The report lists every candidate with its inner Qini.
  */
 
-import { takeRows } from './matrix.ts';
-import { type ArmData, armSubset, type CateModel, describeSpec, fitCate, type LearnerSpec, stratifiedFolds } from './metaLearners.ts';
-import { qiniAucScore } from './metrics.ts';
+import { type ArmData, type CateModel, describeSpec, fitCate, type LearnerSpec, stratifiedFolds } from './metaLearners.ts';
+import { qiniAucScorer } from './metrics.ts';
+import { outOfFoldAll, type Split } from './outOfFold.ts';
 
 export type CandidateReport = {
   name: string;
@@ -41,33 +41,14 @@ export type AutoSelectOptions = {
   seed: number;
   /** Greedy selection steps; 1 picks the single best candidate. */
   steps?: number;
+  /** Threads for the inner fits (default: one per core); the result does not depend on it. */
+  workers?: number;
 };
-
-type Split = { fold: Uint8Array; folds: number };
 
 /** What `--learner auto` uses: 3 folds repeated twice (selection noise is the main risk on weak effects), 10 steps. */
 export const AUTO_SELECT_DEFAULTS = { folds: 3, repeats: 2, steps: 10 } as const;
 
-/** Out-of-fold CATE predictions of one spec for one split. */
-export function crossValidate(spec: LearnerSpec, data: ArmData, split: Split, seed: number): Float64Array {
-  const oof = new Float64Array(data.x.rows);
-  for (let k = 0; k < split.folds; k++) {
-    const trainRows: number[] = [];
-    const testRows: number[] = [];
-    split.fold.forEach((f, i) => {
-      (f === k ? testRows : trainRows).push(i);
-    });
-    const test = Int32Array.from(testRows);
-    const model = fitCate(spec, armSubset(data, Int32Array.from(trainRows)), seed + k);
-    const predicted = model.predict(takeRows(data.x, test));
-    test.forEach((i, r) => {
-      oof[i] = predicted[r]!;
-    });
-  }
-  return oof;
-}
-
-/** Per split and fold, the held-out rows' outcomes and flags, gathered once: Qini is computed many times over them. */
+/** Per split and fold, the held-out rows and their Qini scorer, made once: the greedy steps score many blends. */
 function foldViews(data: ArmData, splits: Split[]) {
   return splits.map((split) =>
     Array.from({ length: split.folds }, (_, k) => {
@@ -75,7 +56,11 @@ function foldViews(data: ArmData, splits: Split[]) {
       split.fold.forEach((f, i) => {
         if (f === k) rows.push(i);
       });
-      return { rows, y: rows.map((i) => data.y[i]!), t: rows.map((i) => data.t[i]!) };
+      const qini = qiniAucScorer(
+        rows.map((i) => data.y[i]!),
+        rows.map((i) => data.t[i]!),
+      );
+      return { rows, qini, scores: new Float64Array(rows.length) };
     }),
   );
 }
@@ -84,13 +69,13 @@ type FoldViews = ReturnType<typeof foldViews>;
 
 function foldScores(oof: readonly Float64Array[], views: FoldViews): number[] {
   return views.flatMap((folds, r) =>
-    folds.map((fold) =>
-      qiniAucScore(
-        fold.y,
-        fold.rows.map((i) => oof[r]![i]!),
-        fold.t,
-      ),
-    ),
+    folds.map((fold) => {
+      const predictions = oof[r]!;
+      fold.rows.forEach((i, j) => {
+        fold.scores[j] = predictions[i]!;
+      });
+      return fold.qini(fold.scores);
+    }),
   );
 }
 
@@ -108,7 +93,7 @@ export type AutoSelection = {
   oof: Float64Array;
 };
 
-export function autoSelect(candidates: readonly LearnerSpec[], data: ArmData, options: AutoSelectOptions): AutoSelection {
+export async function autoSelect(candidates: readonly LearnerSpec[], data: ArmData, options: AutoSelectOptions): Promise<AutoSelection> {
   if (candidates.length === 0) throw new Error('autoSelect: no candidates');
   const folds = options.folds ?? AUTO_SELECT_DEFAULTS.folds;
   const repeats = options.repeats ?? 1;
@@ -119,8 +104,10 @@ export function autoSelect(candidates: readonly LearnerSpec[], data: ArmData, op
     folds,
   }));
   const views = foldViews(data, splits);
+  const jobs = candidates.map((spec, c) => ({ spec, seeds: splits.map((_, r) => options.seed + 1000 * (c + 1) + 100 * r) }));
+  const oofs = await outOfFoldAll(jobs, data, splits, options.workers);
   const scored = candidates.map((spec, c) => {
-    const oof = splits.map((split, r) => crossValidate(spec, data, split, options.seed + 1000 * (c + 1) + 100 * r));
+    const oof = oofs[c]!;
     const foldQini = foldScores(oof, views);
     const informative = !rankedNothing(oof, views);
     return { name: describeSpec(spec), spec, innerQini: mean(foldQini), foldQini, informative, oof };
@@ -132,12 +119,17 @@ export function autoSelect(candidates: readonly LearnerSpec[], data: ArmData, op
 
   const counts = new Array<number>(pool.length).fill(0);
   const sum = splits.map(() => new Float64Array(data.x.rows));
+  const blend = splits.map(() => new Float64Array(data.x.rows));
   let blendQini = Number.NEGATIVE_INFINITY;
   for (let step = 1; step <= steps; step++) {
     let best = -1;
     let bestQini = Number.NEGATIVE_INFINITY;
     pool.forEach((candidate, c) => {
-      const blend = sum.map((s, r) => s.map((v, i) => (v + candidate.oof[r]![i]!) / step));
+      sum.forEach((s, r) => {
+        const oof = candidate.oof[r]!;
+        const out = blend[r]!;
+        for (let i = 0; i < s.length; i++) out[i] = (s[i]! + oof[i]!) / step;
+      });
       const q = mean(foldScores(blend, views));
       if (q > bestQini) {
         bestQini = q;

@@ -147,7 +147,13 @@ function normalisedArea(actual: Curve, perfect: Curve): number {
 
 /** `sklift.metrics.qini_auc_score` (the Qini coefficient). */
 export function qiniAucScore(y: Series, score: Series, t: Series, negativeEffect = true): number {
-  return normalisedArea(qiniCurve(y, score, t), perfectQiniCurve(y, t, negativeEffect));
+  return qiniAucScorer(y, t, negativeEffect)(score);
+}
+
+/** The Qini coefficient of many scores on the same rows: the perfect curve is computed once. */
+export function qiniAucScorer(y: Series, t: Series, negativeEffect = true): (score: Series) => number {
+  const perfect = perfectQiniCurve(y, t, negativeEffect);
+  return (score) => normalisedArea(qiniCurve(y, score, t), perfect);
 }
 
 /** `sklift.metrics.uplift_auc_score` (AUUC). */

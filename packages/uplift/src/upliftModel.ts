@@ -69,6 +69,8 @@ export type UpliftFitInput = {
   /** Replaces the search space (e.g. linear-only candidates in fast tests). */
   candidates?: readonly LearnerSpec[];
   folds?: number;
+  /** Threads for the inner fits (default: one per core). */
+  workers?: number;
 };
 
 export function outcomeTypeOf(y: ArrayLike<number>): OutcomeType {
@@ -102,7 +104,7 @@ export function armMetrics(y: Float64Array, score: Float64Array, t: Uint8Array, 
   };
 }
 
-export function fitUpliftModel(input: UpliftFitInput): UpliftModel {
+export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel> {
   const { x, treatment, control, y, seed } = input;
   if (treatment.length !== x.rows || y.length !== x.rows)
     throw new Error(`${x.rows} rows, ${treatment.length} treatments, ${y.length} outcomes`);
@@ -113,21 +115,23 @@ export function fitUpliftModel(input: UpliftFitInput): UpliftModel {
   if (treatments.length === 0) throw new Error(`column "${input.treatmentColumn}" holds only the control value "${control}"`);
   const outcome = outcomeTypeOf(y);
   const candidates = input.candidates ?? (input.learner === 'auto' ? defaultCandidates() : learnerCandidates(input.learner));
-  const arms = treatments.map((value, a): ArmModel => {
+  const arms: ArmModel[] = [];
+  for (const [a, value] of treatments.entries()) {
     const { rows, t } = armRows(treatment, control, value);
     const data: ArmData = { x: takeRows(x, rows), t, y: Float64Array.from(rows, (i) => y[i]!), outcome };
     const armSeed = seed + 7919 * a;
-    const selection = autoSelect(candidates, data, {
+    const selection = await autoSelect(candidates, data, {
       seed: armSeed,
       folds: input.folds ?? AUTO_SELECT_DEFAULTS.folds,
       repeats: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1,
       steps: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.steps : 1,
+      ...(input.workers === undefined ? {} : { workers: input.workers }),
     });
     let treated = 0;
     for (const flag of t) treated += flag;
     const columns = featureColumnsSql(input.schema, 'bigquery');
     const { model: cate, distillation } = withinSqlLimit(selection.model, data.x, data, columns, armSeed);
-    return {
+    arms.push({
       treatment: value,
       rows: { treated, control: t.length - treated },
       cate,
@@ -141,8 +145,8 @@ export function fitUpliftModel(input: UpliftFitInput): UpliftModel {
         outcomeName: input.outcomeColumn,
         ...(outcome === 'binary' ? { unitScale: 100, unit: ' pp' } : {}),
       }),
-    };
-  });
+    });
+  }
   return {
     schema: input.schema,
     treatmentColumn: input.treatmentColumn,

@@ -13,8 +13,8 @@ describe('autoSelect', () => {
   const constant: LearnerSpec = { meta: 't', base: { kind: 'gbdt', nTrees: 5, maxDepth: 2, learningRate: 0.1, minSamplesLeaf: 5000 } };
   const candidates: LearnerSpec[] = [informative, { meta: 's', base: { kind: 'linear', l2: 1e-3 }, interactions: false }, flat];
 
-  it('with one step, reports every candidate with its inner Qini and picks the best', () => {
-    const { report, model, oof } = autoSelect(candidates, data, { seed: 1 });
+  it('with one step, reports every candidate with its inner Qini and picks the best', async () => {
+    const { report, model, oof } = await autoSelect(candidates, data, { seed: 1 });
     assert.equal(report.candidates.length, 3);
     const best = Math.max(...report.candidates.map((c) => c.innerQini));
     assert.equal(report.winnerInnerQini, best);
@@ -25,14 +25,14 @@ describe('autoSelect', () => {
     assert.equal(model.predict(data.x).length, data.x.rows);
   });
 
-  it('ranks an informative learner above one penalised flat', () => {
-    const { report } = autoSelect(candidates, data, { seed: 2 });
+  it('ranks an informative learner above one penalised flat', async () => {
+    const { report } = await autoSelect(candidates, data, { seed: 2 });
     assert.notEqual(report.winner, report.candidates[2]!.name);
   });
 
-  it('blends candidates by greedy selection: weights are shares of the steps, and the blend is what is fitted', () => {
+  it('blends candidates by greedy selection: weights are shares of the steps, and the blend is what is fitted', async () => {
     const steps = 8;
-    const { report, model } = autoSelect(candidates, data, { seed: 4, repeats: 2, steps });
+    const { report, model } = await autoSelect(candidates, data, { seed: 4, repeats: 2, steps });
     const total = report.ensemble.reduce((a, m) => a + m.weight, 0);
     assert.ok(Math.abs(total - 1) < 1e-12);
     assert.ok(report.ensemble.every((m) => Number.isInteger(m.weight * steps)));
@@ -49,16 +49,35 @@ describe('autoSelect', () => {
     }
   });
 
-  it('leaves out a candidate that predicts one effect for everybody, and fails clearly when all do', () => {
-    const { report } = autoSelect([constant, informative], data, { seed: 5, steps: 3 });
+  it('leaves out a candidate that predicts one effect for everybody, and fails clearly when all do', async () => {
+    const { report } = await autoSelect([constant, informative], data, { seed: 5, steps: 3 });
     assert.equal(report.candidates[0]!.informative, false);
     assert.ok(report.ensemble.every((m) => m.name !== report.candidates[0]!.name));
-    assert.throws(() => autoSelect([constant], data, { seed: 5 }), /every candidate predicted the same effect for every row/);
+    await assert.rejects(autoSelect([constant], data, { seed: 5 }), /every candidate predicted the same effect for every row/);
   });
 
-  it('is deterministic for a seed', () => {
-    const a = autoSelect(learnerCandidates('t'), data, { seed: 3, steps: 4 });
-    const b = autoSelect(learnerCandidates('t'), data, { seed: 3, steps: 4 });
+  it('gives the same selection on worker threads as on this thread', async () => {
+    const specs = [
+      ...candidates,
+      { meta: 't', base: { kind: 'gbdt', nTrees: 20, maxDepth: 2, learningRate: 0.1, minSamplesLeaf: 50 } },
+    ] as LearnerSpec[];
+    const here = await autoSelect(specs, data, { seed: 6, repeats: 2, steps: 4, workers: 1 });
+    const threads = await autoSelect(specs, data, { seed: 6, repeats: 2, steps: 4, workers: 3 });
+    assert.deepEqual(threads.report, here.report);
+    assert.deepEqual(threads.oof, here.oof);
+  });
+
+  it('names the candidate that failed on a worker thread', async () => {
+    const broken: LearnerSpec = { meta: 't', base: { kind: 'gbdt', nTrees: 0, maxDepth: 2, learningRate: 0.1, minSamplesLeaf: 50 } };
+    await assert.rejects(
+      autoSelect([informative, broken], data, { seed: 7, workers: 2 }),
+      /T\[gbdt\(trees=0.*nTrees must be an integer ≥ 1/,
+    );
+  });
+
+  it('is deterministic for a seed', async () => {
+    const a = await autoSelect(learnerCandidates('t'), data, { seed: 3, steps: 4 });
+    const b = await autoSelect(learnerCandidates('t'), data, { seed: 3, steps: 4 });
     assert.deepEqual(a.report, b.report);
   });
 });

@@ -27,9 +27,9 @@ describe('distillation', () => {
     assert.ok(Math.abs(spearman([1, 1, 2, 3], [1, 2, 3, 4]) - 0.9486832980505138) < 1e-12);
   });
 
-  it('replaces a model whose SQL is over the limit by a small one that ranks rows alike', () => {
+  it('replaces a model whose SQL is over the limit by a small one that ranks rows alike', async () => {
     const data = syntheticCampaign(3000, 61);
-    const model = fitUpliftModel({
+    const model = await fitUpliftModel({
       schema,
       x: data.x,
       treatment: Array.from(data.t, (t) => (t === 1 ? 'mail' : 'none')),

@@ -25,12 +25,12 @@ function campaignTable(n: number, seed: number) {
 
 const linearOnly = [{ meta: 't' as const, base: { kind: 'linear' as const, l2: 1e-3 } }];
 
-function fit(seed = 1) {
+async function fit(seed = 1) {
   const table = campaignTable(3000, seed);
   const schema = inferSchema(table, ['age', 'channel']);
   return {
     table,
-    model: fitUpliftModel({
+    model: await fitUpliftModel({
       schema,
       x: encodeTable(schema, table),
       treatment: table.rows.map((r) => r[2]!),
@@ -45,9 +45,9 @@ function fit(seed = 1) {
   };
 }
 
-describe('uplift model', () => {
-  const { model, table } = fit();
+const { model, table } = await fit();
 
+describe('uplift model', () => {
   it('fits one CATE model per treatment against the shared control, with ATE, holdout metrics and rules', () => {
     assert.deepEqual(
       model.arms.map((a) => a.treatment),

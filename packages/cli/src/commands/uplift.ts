@@ -152,7 +152,7 @@ async function runFit(argv: string[]): Promise<number> {
   }
   if (features.length === 0) throw new UsageError('no feature columns');
   const schema = inferSchema(table, features);
-  const model = fitUpliftModel({
+  const model = await fitUpliftModel({
     schema,
     x: encodeTable(schema, table),
     treatment,

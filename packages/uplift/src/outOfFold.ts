@@ -1,0 +1,93 @@
+/**
+ * Out-of-fold CATE predictions: a candidate fitted on K−1 inner folds predicts the held-out fold, for every fold of
+ * every split. Many candidates run on worker threads when more than one worker is asked for: each worker receives
+ * one copy of the arm data and the splits, then candidates one at a time. A candidate's seeds come with it, so the
+ * predictions are the same whatever the number of workers.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { takeRows } from './matrix.ts';
+import { type ArmData, armSubset, fitCate, type LearnerSpec } from './metaLearners.ts';
+
+/** Fold number per row (0 … folds − 1). */
+export type Split = { fold: Uint8Array; folds: number };
+
+/** One candidate's out-of-fold predictions for one split. */
+export function crossValidate(spec: LearnerSpec, data: ArmData, split: Split, seed: number): Float64Array {
+  const oof = new Float64Array(data.x.rows);
+  for (let k = 0; k < split.folds; k++) {
+    const trainRows: number[] = [];
+    const testRows: number[] = [];
+    split.fold.forEach((f, i) => {
+      (f === k ? testRows : trainRows).push(i);
+    });
+    const test = Int32Array.from(testRows);
+    const model = fitCate(spec, armSubset(data, Int32Array.from(trainRows)), seed + k);
+    const predicted = model.predict(takeRows(data.x, test));
+    test.forEach((i, r) => {
+      oof[i] = predicted[r]!;
+    });
+  }
+  return oof;
+}
+
+/** A candidate and its seed for each split. */
+export type OutOfFoldJob = { spec: LearnerSpec; seeds: readonly number[] };
+
+/** What a worker is started with (structured-cloned once per worker). */
+export type WorkerInput = { data: ArmData; splits: Split[] };
+export type WorkerTask = { index: number; job: OutOfFoldJob };
+export type WorkerResult = { index: number; oof: Float64Array[] } | { index: number; error: string };
+
+export function outOfFoldJob(job: OutOfFoldJob, data: ArmData, splits: readonly Split[]): Float64Array[] {
+  return splits.map((split, r) => crossValidate(job.spec, data, split, job.seeds[r]!));
+}
+
+/** Workers used when none is asked for: one per core, never more than there are jobs. */
+export function defaultWorkers(jobs: number): number {
+  return Math.max(1, Math.min(availableParallelism(), jobs));
+}
+
+/** Out-of-fold predictions of every job (per job, one array per split), on `workers` threads (1: this thread). */
+export async function outOfFoldAll(
+  jobs: readonly OutOfFoldJob[],
+  data: ArmData,
+  splits: Split[],
+  workers = defaultWorkers(jobs.length),
+): Promise<Float64Array[][]> {
+  if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`workers must be an integer ≥ 1, got ${workers}`);
+  if (workers === 1 || jobs.length <= 1) return jobs.map((job) => outOfFoldJob(job, data, splits));
+  const results = new Array<Float64Array[]>(jobs.length);
+  const input: WorkerInput = { data, splits };
+  let next = 0;
+  let failed = false;
+  const runWorker = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(new URL('./outOfFoldWorker.ts', import.meta.url), { workerData: input });
+      let settled = false;
+      const finish = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        void worker.terminate();
+        if (error) {
+          failed = true; // the other workers stop at their next job
+          reject(error);
+        } else resolve();
+      };
+      const send = () => {
+        if (failed || next >= jobs.length) return finish();
+        const index = next++;
+        worker.postMessage({ index, job: jobs[index]! } satisfies WorkerTask);
+      };
+      worker.on('message', (message: WorkerResult) => {
+        if ('error' in message) return finish(new Error(message.error));
+        results[message.index] = message.oof;
+        send();
+      });
+      worker.on('error', finish);
+      worker.on('exit', (code) => finish(new Error(`out-of-fold worker exited with code ${code}`)));
+      send();
+    });
+  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, runWorker));
+  return results;
+}
