@@ -1,20 +1,24 @@
 /**
  * `pnpm bench gbdt`: fit time and log-loss of one GBDT classifier (200 trees, depth 4, learning rate 0.05) on the
  * Hillstrom task (i) training rows ('Womens E-Mail' and 'No E-Mail', outcome visit; all features one-hot encoded plus
- * the treatment flag), side by side with the issue's reference, xgboost 1.7 (hist, 2 threads), fitted in the same
- * process on the same rows with the same hyper-parameters (`xgboostNative.ts`).
+ * the treatment flag), on two threads and on one, side by side with the issue's reference, xgboost 1.7 (hist, 2
+ * threads and 1), fitted in the same process on the same rows with the same hyper-parameters (`xgboostNative.ts`).
+ * The trees are the same on one thread or two, so there is one log-loss for ours.
  */
 import { loadavg } from 'node:os';
 import { fitGbdt, meanLoss } from '../src/gbdt.ts';
-import { type FeatureMatrix, withColumn } from '../src/matrix.ts';
+import { type FeatureMatrix, takeRows, withColumn } from '../src/matrix.ts';
+import { createRandom, shuffleInPlace } from '../src/random.ts';
 import { hillstromArm } from './hillstrom.ts';
 import { loadXgboostNative, type XgboostParams } from './xgboostNative.ts';
 
 const RUNS = 7;
 const TREES = 200;
 
-/** Task (i) training or test rows with the treatment flag as one more feature. */
-function withTreatmentFlag(side: 'train' | 'test'): { x: FeatureMatrix; y: Float64Array } {
+const CV_FOLDS = 5;
+
+/** Task (i) training or test rows (or all of them) with the treatment flag as one more feature. */
+function withTreatmentFlag(side: 'train' | 'test' | 'all'): { x: FeatureMatrix; y: Float64Array } {
   const arm = hillstromArm(side, 'Womens E-Mail', 'visit');
   return { x: withColumn(arm.x, 'treatment', Float64Array.from(arm.t)), y: arm.y };
 }
@@ -61,11 +65,10 @@ const meanLogLoss = (y: Float64Array, p: Float64Array) => p.reduce((sum, q, i) =
 const train = withTreatmentFlag('train');
 const test = withTreatmentFlag('test');
 const params = { objective: 'binary', nTrees: TREES, maxDepth: 4, learningRate: 0.05, seed: 1 } as const;
-const oursTiming = timed(
-  () => fitGbdt(train.x, train.y, params),
-  () => {},
-);
-const model = fitGbdt(train.x, train.y, params);
+const oursFit = (threads: number) => () => fitGbdt(train.x, train.y, params, { threads });
+const oursTiming = timed(oursFit(2), () => {});
+const oursOneThreadTiming = timed(oursFit(1), () => {});
+const model = oursFit(2)();
 const oursTest = model.predict(test.x);
 // Size of the model compiled to one SQL expression, columns named as BigQuery would quote them.
 const sql = model.toSql(Object.fromEntries(train.x.names.map((name) => [name, `\`${name}\``])), 'bigquery');
@@ -107,6 +110,52 @@ const xgboostDefaultStart = xgboostLogLoss(xgboostParams(2));
 // Ours starts boosting from the training rate; xgboost 1.7 from margin 0 (base_score 0.5) unless told otherwise.
 const xgboostSameStart = xgboostLogLoss(xgboostParams(2, trainingRate));
 
+/**
+ * The fixed split's test rows are one draw: over 5 folds of all task (i) rows, the mean of (ours − xgboost) test
+ * log-loss per fold and its standard error across folds, for xgboost's default start and for the same start as ours.
+ */
+function crossValidatedDifference() {
+  const all = withTreatmentFlag('all');
+  const order = shuffleInPlace(
+    Int32Array.from({ length: all.x.rows }, (_, i) => i),
+    createRandom(11),
+  );
+  const fold = new Uint8Array(all.x.rows);
+  order.forEach((row, k) => {
+    fold[row] = k % CV_FOLDS;
+  });
+  const differences = { defaultStart: [] as number[], sameStart: [] as number[] };
+  for (let k = 0; k < CV_FOLDS; k++) {
+    const rowsWhere = (inFold: boolean) => Int32Array.from(fold.keys()).filter((i) => (fold[i] === k) === inFold);
+    const [fitRows, heldRows] = [rowsWhere(false), rowsWhere(true)];
+    const fitX = takeRows(all.x, fitRows);
+    const fitY = Float64Array.from(fitRows, (i) => all.y[i]!);
+    const heldX = takeRows(all.x, heldRows);
+    const heldY = Float64Array.from(heldRows, (i) => all.y[i]!);
+    const ours = meanLogLoss(heldY, fitGbdt(fitX, fitY, params, { threads: 2 }).predict(heldX));
+    const rate = fitY.reduce((a, b) => a + b, 0) / fitY.length;
+    for (const [start, baseScore] of [
+      ['defaultStart', 0.5],
+      ['sameStart', rate],
+    ] as const) {
+      const booster = xgboost.train(fitX, fitY, xgboostParams(2, baseScore), TREES);
+      differences[start].push(ours - meanLogLoss(heldY, booster.predict(heldX)));
+      booster.free();
+    }
+  }
+  const summary = (d: number[]) => {
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const variance = d.reduce((a, v) => a + (v - mean) ** 2, 0) / (d.length - 1);
+    return { mean: round(mean, 6), se: round(Math.sqrt(variance / d.length), 6), perFold: d.map((v) => round(v, 6)) };
+  };
+  return {
+    folds: CV_FOLDS,
+    rows: all.x.rows,
+    oursMinusXgboost: summary(differences.defaultStart),
+    oursMinusXgboostSameStart: summary(differences.sameStart),
+  };
+}
+
 console.log(
   JSON.stringify({
     rows: train.x.rows,
@@ -117,8 +166,9 @@ console.log(
     runs: RUNS,
     loadAverage: round(loadavg()[0]!, 2),
     ours: {
-      threads: 1,
+      threads: 2,
       ...oursTiming,
+      oneThreadFitSecondsMedian: oursOneThreadTiming.fitSecondsMedian,
       trainLogLoss: round(meanLoss('binary', train.y, model.predictMargin(train.x)), 6),
       testLogLoss: round(meanLogLoss(test.y, oursTest), 6),
       // For scale: the test log-loss of predicting the training visit rate for everyone.
@@ -134,7 +184,8 @@ console.log(
       ...xgboostDefaultStart,
       sameStart: xgboostSameStart,
     },
+    crossValidated: crossValidatedDifference(),
     ratioToXgboost: round(oursTiming.fitSecondsMedian / xgboostTiming.fitSecondsMedian, 3),
-    ratioToXgboostOneThread: round(oursTiming.fitSecondsMedian / xgboostOneThreadTiming.fitSecondsMedian, 3),
+    ratioToXgboostOneThread: round(oursOneThreadTiming.fitSecondsMedian / xgboostOneThreadTiming.fitSecondsMedian, 3),
   }),
 );

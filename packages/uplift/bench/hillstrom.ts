@@ -22,10 +22,12 @@ const x = encodeTable(hillstromSchema, table);
 const column = (name: string) => table.header.indexOf(name);
 const segment = table.rows.map((row) => row[column('segment')]!);
 
-/** Rows of `treatment` and of the control on one side of the fixed split, with a binary outcome column. */
-export function hillstromArm(side: 'train' | 'test', treatment: string, outcome: 'visit' | 'conversion'): ArmData {
+/** Rows of `treatment` and of the control on one side of the fixed split (or both), with a binary outcome column. */
+export function hillstromArm(side: 'train' | 'test' | 'all', treatment: string, outcome: 'visit' | 'conversion'): ArmData {
   const rows = Int32Array.from(
-    Array.from(table.rows.keys()).filter((i) => part[i] === side && (segment[i] === treatment || segment[i] === HILLSTROM_CONTROL)),
+    Array.from(table.rows.keys()).filter(
+      (i) => (side === 'all' || part[i] === side) && (segment[i] === treatment || segment[i] === HILLSTROM_CONTROL),
+    ),
   );
   const oi = column(outcome);
   return {

@@ -56,52 +56,54 @@ describe('fitGbdt', () => {
     assert.ok(Math.abs(losses[0]! - Math.log(2)) < 0.01, 'starts from the base rate (≈ balanced classes)');
   });
 
-  it('starts from the log-odds of the mean and finds the exact best split of a brute-force search', () => {
-    // Distinct values, so every boundary between sorted values is a candidate threshold.
-    const random = createRandom(7);
-    const rows = 24;
-    const a = Float64Array.from({ length: rows }, () => Math.round(random.next() * 1000) / 10);
-    const b = Float64Array.from({ length: rows }, () => Math.round(random.next() * 1000) / 10);
-    const y = Float64Array.from({ length: rows }, (_, i) => (a[i]! + 30 * random.next() > 60 ? 1 : 0));
-    const x = featureMatrix(['a', 'b'], [a, b]);
-    const l2 = 0.5;
-    const model = fitGbdt(x, y, { nTrees: 1, maxDepth: 1, learningRate: 1, l2, minHessianLeaf: 0 });
+  // 24 rows make one shard of row work; 6000 make two, whose partial histograms are summed.
+  for (const rows of [24, 6000]) {
+    it(`starts from the log-odds of the mean and finds the exact best split of a brute-force search (${rows} rows)`, () => {
+      // At most 201 distinct values, fewer than the bins, so every boundary between sorted values is a candidate threshold.
+      const random = createRandom(7);
+      const a = Float64Array.from({ length: rows }, () => Math.round(random.next() * 200) / 2);
+      const b = Float64Array.from({ length: rows }, () => Math.round(random.next() * 200) / 2);
+      const y = Float64Array.from({ length: rows }, (_, i) => (a[i]! + 30 * random.next() > 60 ? 1 : 0));
+      const x = featureMatrix(['a', 'b'], [a, b]);
+      const l2 = 0.5;
+      const model = fitGbdt(x, y, { nTrees: 1, maxDepth: 1, learningRate: 1, l2, minHessianLeaf: 0 });
 
-    const mean = y.reduce((s, v) => s + v, 0) / rows;
-    assert.ok(Math.abs(model.baseScore - Math.log(mean / (1 - mean))) < 1e-12);
-    const g = Float64Array.from(y, (v) => mean - v);
-    const h = mean * (1 - mean);
-    const score = (grad: number, count: number) => (grad * grad) / (count * h + l2);
-    let bestGain = 0;
-    let best = { feature: -1, lo: 0, hi: 0, leftGrad: 0, leftCount: 0 };
-    const total = g.reduce((s, v) => s + v, 0);
-    [a, b].forEach((column, feature) => {
-      const sorted = [...new Set(column)].sort((p, q) => p - q);
-      for (let k = 0; k + 1 < sorted.length; k++) {
-        let leftGrad = 0;
-        let leftCount = 0;
-        for (let i = 0; i < rows; i++) {
-          if (column[i]! <= sorted[k]!) {
-            leftGrad += g[i]!;
-            leftCount++;
+      const mean = y.reduce((s, v) => s + v, 0) / rows;
+      assert.ok(Math.abs(model.baseScore - Math.log(mean / (1 - mean))) < 1e-12);
+      const g = Float64Array.from(y, (v) => mean - v);
+      const h = mean * (1 - mean);
+      const score = (grad: number, count: number) => (grad * grad) / (count * h + l2);
+      let bestGain = 0;
+      let best = { feature: -1, lo: 0, hi: 0, leftGrad: 0, leftCount: 0 };
+      const total = g.reduce((s, v) => s + v, 0);
+      [a, b].forEach((column, feature) => {
+        const sorted = [...new Set(column)].sort((p, q) => p - q);
+        for (let k = 0; k + 1 < sorted.length; k++) {
+          let leftGrad = 0;
+          let leftCount = 0;
+          for (let i = 0; i < rows; i++) {
+            if (column[i]! <= sorted[k]!) {
+              leftGrad += g[i]!;
+              leftCount++;
+            }
+          }
+          const gain = score(leftGrad, leftCount) + score(total - leftGrad, rows - leftCount) - score(total, rows);
+          if (gain > bestGain + 1e-12) {
+            bestGain = gain;
+            best = { feature, lo: sorted[k]!, hi: sorted[k + 1]!, leftGrad, leftCount };
           }
         }
-        const gain = score(leftGrad, leftCount) + score(total - leftGrad, rows - leftCount) - score(total, rows);
-        if (gain > bestGain + 1e-12) {
-          bestGain = gain;
-          best = { feature, lo: sorted[k]!, hi: sorted[k + 1]!, leftGrad, leftCount };
-        }
-      }
+      });
+      const tree = model.trees[0]!;
+      assert.equal(tree.feature[0], best.feature);
+      assert.ok(tree.threshold[0]! >= best.lo && tree.threshold[0]! < best.hi, 'threshold between the two values');
+      const leftValue = -best.leftGrad / (best.leftCount * h + l2);
+      const rightValue = -(total - best.leftGrad) / ((rows - best.leftCount) * h + l2);
+      // Leaf values are stored to 12 significant digits.
+      assert.ok(Math.abs(tree.value[tree.left[0]!]! - leftValue) <= 1e-11 * Math.abs(leftValue));
+      assert.ok(Math.abs(tree.value[tree.right[0]!]! - rightValue) <= 1e-11 * Math.abs(rightValue));
     });
-    const tree = model.trees[0]!;
-    assert.equal(tree.feature[0], best.feature);
-    assert.ok(tree.threshold[0]! >= best.lo && tree.threshold[0]! < best.hi, 'threshold between the two values');
-    const leftValue = -best.leftGrad / (best.leftCount * h + l2);
-    const rightValue = -(total - best.leftGrad) / ((rows - best.leftCount) * h + l2);
-    // Leaf values are stored to 12 significant digits.
-    assert.ok(Math.abs(tree.value[tree.left[0]!]! - leftValue) <= 1e-11 * Math.abs(leftValue));
-    assert.ok(Math.abs(tree.value[tree.right[0]!]! - rightValue) <= 1e-11 * Math.abs(rightValue));
-  });
+  }
 
   it('learns from missingness: a feature that is NaN exactly when y = 1', () => {
     const random = createRandom(11);
@@ -174,27 +176,50 @@ describe('fitGbdt', () => {
     assert.equal(new Set(used.flatMap((set) => [...set])).size, 6, 'every feature gets its turn');
   });
 
-  it('treats a weight of 2 like a duplicated row', () => {
-    const { x, y } = xorData(300, 17);
-    const weights = Float64Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 2 : 1));
-    const twice = [...Array(300).keys()].flatMap((i) => (i % 3 === 0 ? [i, i] : [i]));
-    const dup = featureMatrix(
-      x.names,
-      x.columns.map((c) => Float64Array.from(twice, (i) => c[i]!)),
-    );
-    const dupY = Float64Array.from(twice, (i) => y[i]!);
-    // Few distinct values so both fits bin identically.
-    const round = (m: FeatureMatrix) =>
-      featureMatrix(
-        m.names,
-        m.columns.map((c) => c.map((v) => Math.round(v * 20) / 20)),
+  // At 6000 rows the weighted fit and the duplicated one cut their rows into shards at different places.
+  for (const rows of [300, 6000]) {
+    it(`treats a weight of 2 like a duplicated row (${rows} rows)`, () => {
+      const { x, y } = xorData(rows, 17);
+      const weights = Float64Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? 2 : 1));
+      const twice = [...Array(rows).keys()].flatMap((i) => (i % 3 === 0 ? [i, i] : [i]));
+      const dup = featureMatrix(
+        x.names,
+        x.columns.map((c) => Float64Array.from(twice, (i) => c[i]!)),
       );
-    const params = { nTrees: 15, maxDepth: 3, learningRate: 0.3 };
-    const weighted = fitGbdt(round(x), y, params, { weights }).predict(round(x));
-    const duplicated = fitGbdt(round(dup), dupY, params).predict(round(x));
-    for (let i = 0; i < 300; i++) assert.ok(Math.abs(weighted[i]! - duplicated[i]!) < 1e-9, `row ${i}`);
-    const unweighted = fitGbdt(round(x), y, params).predict(round(x));
-    assert.notDeepEqual(weighted, unweighted);
+      const dupY = Float64Array.from(twice, (i) => y[i]!);
+      // Few distinct values so both fits bin identically.
+      const round = (m: FeatureMatrix) =>
+        featureMatrix(
+          m.names,
+          m.columns.map((c) => c.map((v) => Math.round(v * 20) / 20)),
+        );
+      const params = { nTrees: 15, maxDepth: 3, learningRate: 0.3 };
+      const weighted = fitGbdt(round(x), y, params, { weights }).predict(round(x));
+      const duplicated = fitGbdt(round(dup), dupY, params).predict(round(x));
+      for (let i = 0; i < rows; i++) assert.ok(Math.abs(weighted[i]! - duplicated[i]!) < 1e-9, `row ${i}`);
+      const unweighted = fitGbdt(round(x), y, params).predict(round(x));
+      assert.notDeepEqual(weighted, unweighted);
+    });
+  }
+
+  it('grows the same trees on one thread or two, whatever the options', () => {
+    const { x, y } = xorData(9000, 31);
+    x.columns[2]!.forEach((v, i) => {
+      if (v > 0.6) x.columns[2]![i] = Number.NaN;
+    });
+    const weights = Float64Array.from({ length: 9000 }, (_, i) => 1 + (i % 4));
+    const target = Float64Array.from({ length: 9000 }, (_, i) => x.columns[0]![i]! * 3 + x.columns[1]![i]!);
+    const cases = [
+      { y, params: { nTrees: 25, maxDepth: 4, learningRate: 0.2 } },
+      { y, params: { nTrees: 25, maxDepth: 5, maxLeaves: 12, rowSubsample: 0.7, colSubsample: 0.67, seed: 4 }, weights },
+      { y: target, params: { objective: 'regression' as const, nTrees: 25, maxDepth: 3, earlyStoppingRounds: 3 } },
+    ];
+    for (const { y: labels, params, weights: w } of cases) {
+      const one = fitGbdt(x, labels, params, { weights: w, threads: 1 });
+      const two = fitGbdt(x, labels, params, { weights: w, threads: 2 });
+      assert.deepEqual(two.toJSON(), one.toJSON(), JSON.stringify(params));
+      assert.ok(one.trees.length > 1);
+    }
   });
 
   it('fits a regression with squared error', () => {
@@ -252,6 +277,7 @@ describe('fitGbdt', () => {
       /y\[0\] is 2; binary targets lie in \[0, 1\]/,
     );
     assert.throws(() => fitGbdt(x, y, {}, { weights: new Float64Array(50).fill(-1) }), /weights\[0\] is -1/);
+    assert.throws(() => fitGbdt(x, y, {}, { threads: 0 }), /threads must be an integer ≥ 1, got 0/);
   });
 
   it('round-trips the ensemble through JSON, missing-only splits included', () => {

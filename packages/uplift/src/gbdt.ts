@@ -6,11 +6,13 @@
 import { binColumn, fitFeatureBins } from './gbdtBinning.ts';
 import { packRows } from './gbdtHistogram.ts';
 import { type GbdtParams, resolveGbdtParams } from './gbdtParams.ts';
+import { binaryGradients, createShardBuffers, OP_APPLY, OP_ROOT, type ShardBuffers, squaredErrorGradients } from './gbdtShard.ts';
+import { createShardRunner } from './gbdtShardThread.ts';
 import { gbdtToSql } from './gbdtSql.ts';
-import { addTreePredictions, createTreeGrower, type GbdtTree, growTree, leafOfRow } from './gbdtTree.ts';
+import { addTreePredictions, createTreeGrower, type GbdtTree, growTree, leafOfRow, maxTreeNodes } from './gbdtTree.ts';
 import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
-import { createRandom, shuffleInPlace } from './random.ts';
+import { createRandom, type Random, shuffleInPlace } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
 
 export type { GbdtParams } from './gbdtParams.ts';
@@ -22,6 +24,8 @@ export type GbdtFitOptions = {
   weights?: Float64Array;
   /** Early-stopping set; without it, `validationFraction` of the training rows is held out (when stopping is on). */
   validation?: { x: FeatureMatrix; y: Float64Array };
+  /** Threads for the row work (1 or 2; more counts as 2). The trees are the same for any number. */
+  threads?: number;
 };
 
 export type GbdtModel = FittedModel & {
@@ -40,6 +44,8 @@ export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtPa
   checkTarget('y', y, x.rows, params.objective);
   const weights = options.weights;
   if (weights) checkWeights(weights, x.rows);
+  const threads = options.threads ?? 1;
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`threads must be an integer ≥ 1, got ${threads}`);
 
   let train = { x, y, weights };
   let validation = options.validation;
@@ -65,71 +71,86 @@ export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtPa
   const bins = fitFeatureBins(train.x, params.maxBins, params.seed);
   const binned = train.x.columns.map((column, f) => binColumn(column, bins.upper[f]!));
   const { layout, codes } = packRows(bins, binned, n);
-  const grower = createTreeGrower(layout, bins, binned, codes, n, params);
+  const binary = params.objective === 'binary';
+  const shards = createShardBuffers({
+    layout,
+    codes,
+    binned,
+    y: train.y,
+    weights: train.weights,
+    binary,
+    maxNodes: maxTreeNodes(params, n),
+  });
+  const runner = createShardRunner(shards, threads);
+  try {
+    const grower = createTreeGrower(bins, params, shards, runner);
+    const baseScore = initialScore(train.y, train.weights, params.objective);
+    // For log-loss the state is e^(−margin): multiplying by e^(−leaf value) takes a few exps per tree, not one per row.
+    shards.state.fill(binary ? Math.exp(-baseScore) : baseScore);
+    if (binary) binaryGradients(0, n, shards.y, train.weights, shards.state, shards.gh);
+    else squaredErrorGradients(0, n, shards.y, train.weights, shards.state, shards.gh);
+    const inSample = new Uint8Array(n);
+    const random = createRandom(params.seed);
+    const nFeatures = x.columns.length;
+    const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
+    const featureCount = Math.max(1, Math.round(nFeatures * params.colSubsample));
+    const validationMargin = validation ? new Float64Array(validation.y.length).fill(baseScore) : undefined;
+    const validationLoss: number[] = [];
+    const trees: GbdtTree[] = [];
+    let bestLoss = Number.POSITIVE_INFINITY;
+    let bestCount = 0;
+    const subsampled = params.rowSubsample < 1;
 
-  const baseScore = initialScore(train.y, train.weights, params.objective);
-  const margin = params.objective === 'regression' ? new Float64Array(n).fill(baseScore) : new Float64Array(0);
-  // For log-loss, e^(−margin) is carried along by multiplying with e^(−leaf value): 16 exps per tree, not one per row.
-  const expNegMargin = params.objective === 'binary' ? new Float64Array(n).fill(Math.exp(-baseScore)) : new Float64Array(0);
-  const gh = new Float64Array(2 * n);
-  const rows = new Int32Array(n);
-  const leafOf = new Int32Array(n);
-  const inSample = new Uint8Array(n);
-  const random = createRandom(params.seed);
-  const nFeatures = x.columns.length;
-  const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
-  const featureCount = Math.max(1, Math.round(nFeatures * params.colSubsample));
-  const validationMargin = validation ? new Float64Array(validation.y.length).fill(baseScore) : undefined;
-  const validationLoss: number[] = [];
-  const trees: GbdtTree[] = [];
-  let bestLoss = Number.POSITIVE_INFINITY;
-  let bestCount = 0;
-
-  if (params.objective === 'binary') binaryGradients(train.y, train.weights, expNegMargin, gh);
-  else squaredErrorGradients(train.y, train.weights, margin, gh);
-  for (let t = 0; t < params.nTrees; t++) {
-    let used = 0;
-    if (params.rowSubsample < 1) {
-      for (let r = 0; r < n; r++) {
-        const keep = random.next() < params.rowSubsample ? 1 : 0;
-        inSample[r] = keep;
-        if (keep) rows[used++] = r;
+    if (!subsampled) runner.run(OP_ROOT);
+    for (let t = 0; t < params.nTrees; t++) {
+      const used = subsampled ? drawRowSample(shards, inSample, params.rowSubsample, random) : n;
+      if (subsampled) runner.run(OP_ROOT, [], false);
+      let features = allFeatures;
+      if (featureCount < nFeatures) {
+        features = shuffleInPlace(Int32Array.from(allFeatures), random).subarray(0, featureCount).sort();
       }
-      if (used === 0) {
-        rows[used++] = 0;
-        inSample[0] = 1;
+      // Without subsampling, the last command of a tree also applies it and builds the next tree's root histogram.
+      const finishOps = subsampled ? 0 : OP_APPLY | (t + 1 < params.nTrees ? OP_ROOT : 0);
+      const tree = growTree(grower, used, features, finishOps);
+      trees.push(tree);
+      if (subsampled) {
+        // Rows left out of this tree still get its contribution before the next gradients.
+        for (let r = 0; r < n; r++) if (inSample[r] === 0) shards.leafOf[r] = leafOfRow(tree, train.x.columns, r);
+        runner.run(OP_APPLY);
       }
-    } else {
-      for (let r = 0; r < n; r++) rows[r] = r;
-      used = n;
+      if (validation && validationMargin && params.earlyStoppingRounds > 0) {
+        addTreePredictions(tree, validation.x.columns, validationMargin);
+        const loss = meanLoss(params.objective, validation.y, validationMargin);
+        validationLoss.push(loss);
+        if (loss < bestLoss) {
+          bestLoss = loss;
+          bestCount = t + 1;
+        } else if (t + 1 - bestCount >= params.earlyStoppingRounds) break;
+      }
     }
-    let features = allFeatures;
-    if (featureCount < nFeatures) {
-      features = shuffleInPlace(Int32Array.from(allFeatures), random).subarray(0, featureCount).sort();
-    }
-    const tree = growTree(grower, rows, used, gh, features, leafOf);
-    trees.push(tree);
-    if (used < n) {
-      // Rows left out of this tree still get its contribution before the next gradients.
-      for (let r = 0; r < n; r++) if (inSample[r] === 0) leafOf[r] = leafOfRow(tree, train.x.columns, r);
-    }
-    // One pass applies the tree and computes the next tree's gradients.
-    if (params.objective === 'binary') {
-      const factor = tree.value.map((v) => Math.exp(-v));
-      applyTreeBinary(leafOf, factor, expNegMargin, train.y, train.weights, gh);
-    } else applyTreeSquaredError(leafOf, tree.value, margin, train.y, train.weights, gh);
-    if (validation && validationMargin && params.earlyStoppingRounds > 0) {
-      addTreePredictions(tree, validation.x.columns, validationMargin);
-      const loss = meanLoss(params.objective, validation.y, validationMargin);
-      validationLoss.push(loss);
-      if (loss < bestLoss) {
-        bestLoss = loss;
-        bestCount = t + 1;
-      } else if (t + 1 - bestCount >= params.earlyStoppingRounds) break;
-    }
+    if (params.earlyStoppingRounds > 0 && validation) trees.length = bestCount;
+    return gbdtModel(params.objective, x.names, baseScore, trees, validationLoss);
+  } finally {
+    runner.end();
   }
-  if (params.earlyStoppingRounds > 0 && validation) trees.length = bestCount;
-  return gbdtModel(params.objective, x.names, baseScore, trees, validationLoss);
+}
+
+/**
+ * Draws which rows take part in the next tree (one draw per row, in row order, so the sample does not depend on the
+ * shards), writes each shard's sampled rows as its root node and returns how many there are. At least one row.
+ */
+function drawRowSample(shards: ShardBuffers, inSample: Uint8Array, rate: number, random: Random): number {
+  for (let r = 0; r < shards.rows; r++) inSample[r] = random.next() < rate ? 1 : 0;
+  if (!inSample.includes(1)) inSample[0] = 1;
+  let used = 0;
+  for (let s = 0; s < shards.shards; s++) {
+    let w = shards.bounds[s]!;
+    shards.nodeStart[s * shards.maxNodes] = w;
+    for (let r = shards.bounds[s]!; r < shards.bounds[s + 1]!; r++) if (inSample[r] === 1) shards.order[w++] = r;
+    shards.nodeEnd[s * shards.maxNodes] = w;
+    used += w - shards.bounds[s]!;
+  }
+  return used;
 }
 
 export function gbdtModel(
@@ -257,54 +278,6 @@ function alignColumns(x: FeatureMatrix, names: readonly string[]): FeatureMatrix
     return x.columns[i]!;
   });
   return { rows: x.rows, names, columns };
-}
-
-function binaryGradients(y: Float64Array, weights: Float64Array | undefined, expNegMargin: Float64Array, gh: Float64Array) {
-  for (let i = 0; i < y.length; i++) {
-    const p = 1 / (1 + expNegMargin[i]!);
-    const w = weights ? weights[i]! : 1;
-    gh[2 * i] = (p - y[i]!) * w;
-    gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
-  }
-}
-
-/** Log-loss needs only e^(−margin): the margin itself is never formed during training. */
-function applyTreeBinary(
-  leafOf: Int32Array,
-  factor: Float64Array,
-  expNegMargin: Float64Array,
-  y: Float64Array,
-  weights: Float64Array | undefined,
-  gh: Float64Array,
-): void {
-  for (let i = 0; i < y.length; i++) {
-    const e = expNegMargin[i]! * factor[leafOf[i]!]!;
-    expNegMargin[i] = e;
-    const p = 1 / (1 + e);
-    const w = weights ? weights[i]! : 1;
-    gh[2 * i] = (p - y[i]!) * w;
-    gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
-  }
-}
-
-function squaredErrorGradients(y: Float64Array, weights: Float64Array | undefined, margin: Float64Array, gh: Float64Array) {
-  for (let i = 0; i < y.length; i++) {
-    const w = weights ? weights[i]! : 1;
-    gh[2 * i] = (margin[i]! - y[i]!) * w;
-    gh[2 * i + 1] = w;
-  }
-}
-
-function applyTreeSquaredError(
-  leafOf: Int32Array,
-  value: Float64Array,
-  margin: Float64Array,
-  y: Float64Array,
-  weights: Float64Array | undefined,
-  gh: Float64Array,
-): void {
-  for (let i = 0; i < y.length; i++) margin[i]! += value[leafOf[i]!]!;
-  squaredErrorGradients(y, weights, margin, gh);
 }
 
 function initialScore(y: Float64Array, weights: Float64Array | undefined, objective: Objective): number {
