@@ -59,11 +59,18 @@ describe('aether uplift (end to end)', () => {
     );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /email vs none: T\[linear/);
+    assert.match(
+      run.stdout,
+      /effect sizes shrunk toward the ATE by calibration: slope (0\.\d\d|1\.00) \(estimated -?\d+\.\d\d; 1 = as predicted\)/,
+    );
     const json = JSON.parse(readFileSync(model, 'utf8'));
     assert.equal(json.formatVersion, 1);
     assert.deepEqual(json.schema.features[1], { name: 'segment', type: 'category', categories: ['$100 - $1,000', 'small'] });
     assert.equal(json.training.learner, 't');
     assert.ok(json.arms[0].selection.candidates.length >= 3);
+    const { calibration } = json.arms[0].selection;
+    assert.equal(json.arms[0].cate.meta, 'calibrated');
+    assert.equal(json.arms[0].cate.spec.slope, calibration.slope);
   });
 
   it('predicts row_index then one uplift column per treatment', () => {

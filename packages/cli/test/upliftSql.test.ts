@@ -102,6 +102,19 @@ const SPECS: Record<string, LearnerSpec> = {
       { meta: 't', base: gbdt },
     ],
   },
+  'calibrated-ensemble': {
+    meta: 'calibrated',
+    inner: {
+      meta: 'ensemble',
+      members: [
+        { meta: 't', base: linear(1e-2) },
+        { meta: 't', base: gbdt },
+      ],
+      weights: [0.4, 0.6],
+    },
+    intercept: -0.0123,
+    slope: 0.37,
+  },
 };
 
 describe('uplift model → SQL on DuckDB', () => {

@@ -5,9 +5,11 @@
  * candidate whose out-of-fold CATE, averaged with those already chosen, gives the highest mean inner Qini; a
  * candidate's weight is the share of steps that chose it. On weak, noisy effects the best single candidate is mostly
  * chance, and the blend is steadier. A candidate whose out-of-fold CATE is constant carries no ranking and is left
- * out. The chosen members are refitted on all training rows. The report lists every candidate with its inner Qini.
+ * out. The chosen members are refitted on all training rows, and the blend's effect sizes are calibrated on its
+ * out-of-fold CATE (calibration.ts). The report lists every candidate with its inner Qini.
  */
 
+import { type Calibration, calibrationOf } from './calibration.ts';
 import { type ArmData, type CateModel, describeSpec, fitCate, type LearnerSpec, stratifiedFolds } from './metaLearners.ts';
 import { qiniAucScorer } from './metrics.ts';
 import { outOfFoldAll, type Split } from './outOfFold.ts';
@@ -29,9 +31,12 @@ export type AutoSelectionReport = {
   candidates: CandidateReport[];
   /** The chosen candidates and their weights (share of the selection steps), heaviest first. */
   ensemble: { name: string; weight: number }[];
+  /** The chosen blend (the served model is this, calibrated). */
   winner: string;
   /** Mean inner Qini of the chosen blend; optimistic, as the blend was chosen on these same folds. */
   winnerInnerQini: number;
+  /** How the blend's effect sizes were shrunk toward the ATE (calibration.ts); the ranking is unchanged. */
+  calibration: Calibration;
 };
 
 export type AutoSelectOptions = {
@@ -147,10 +152,13 @@ export async function autoSelect(candidates: readonly LearnerSpec[], data: ArmDa
     .map((candidate, c) => ({ candidate, weight: counts[c]! / steps }))
     .filter((m) => m.weight > 0)
     .sort((a, b) => b.weight - a.weight);
-  const spec: LearnerSpec =
+  const selected: LearnerSpec =
     chosen.length === 1
       ? chosen[0]!.candidate.spec
       : { meta: 'ensemble', members: chosen.map((m) => m.candidate.spec), weights: chosen.map((m) => m.weight) };
+  const blendOutOfFold = sum.map((s) => s.map((v) => v / steps));
+  const calibration = calibrationOf(blendOutOfFold, data);
+  const spec: LearnerSpec = { meta: 'calibrated', inner: selected, intercept: calibration.intercept, slope: calibration.slope };
   return {
     model: fitCate(spec, data, options.seed),
     report: {
@@ -160,10 +168,11 @@ export async function autoSelect(candidates: readonly LearnerSpec[], data: ArmDa
       steps,
       candidates: scored.map(({ oof: _oof, ...report }) => report),
       ensemble: chosen.map((m) => ({ name: m.candidate.name, weight: m.weight })),
-      winner: describeSpec(spec),
+      winner: describeSpec(selected),
       winnerInnerQini: blendQini,
+      calibration,
     },
-    oof: sum[0]!.map((v) => v / steps),
+    oof: blendOutOfFold[0]!.map((v) => calibration.intercept + calibration.slope * v),
   };
 }
 

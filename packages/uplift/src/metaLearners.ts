@@ -24,7 +24,9 @@ export type LearnerSpec =
   /** Weighted mean CATE of the members (equal weights when `weights` is absent); weights are positive, sum to 1. */
   | { meta: 'ensemble'; members: LearnerSpec[]; weights?: number[] }
   /** A small model fitted to another CATE model's predictions (to keep its SQL small); see distil.ts. */
-  | { meta: 'distilled'; teacher: string; effect: BaseSpec };
+  | { meta: 'distilled'; teacher: string; effect: BaseSpec }
+  /** The inner model's CATE mapped to intercept + slope · CATE, slope in (0, 1]: shrunk toward the ATE (calibration.ts). */
+  | { meta: 'calibrated'; inner: LearnerSpec; intercept: number; slope: number };
 
 export interface CateModel {
   readonly spec: LearnerSpec;
@@ -60,6 +62,8 @@ export function describeSpec(spec: LearnerSpec): string {
     }
     case 'distilled':
       return `distilled[${describeBase(spec.effect)} ← ${spec.teacher}]`;
+    case 'calibrated':
+      return `calibrated[${Number(spec.slope.toFixed(4))}·${describeSpec(spec.inner)} ${spec.intercept < 0 ? '−' : '+'} ${Number(Math.abs(spec.intercept).toPrecision(3))}]`;
   }
 }
 
@@ -172,6 +176,8 @@ export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateMod
     }
     case 'distilled':
       throw new Error('a distilled model is made from a fitted teacher (distilCate), not fitted from data');
+    case 'calibrated':
+      return calibrated(spec, fitCate(spec.inner, data, seed));
   }
 }
 
@@ -360,6 +366,23 @@ function ensemble(spec: Extract<LearnerSpec, { meta: 'ensemble' }>, members: Cat
   };
 }
 
+function calibrated(spec: Extract<LearnerSpec, { meta: 'calibrated' }>, inner: CateModel): CateModel {
+  const { intercept, slope } = spec;
+  if (!(Number.isFinite(intercept) && slope > 0 && slope <= 1)) {
+    throw new Error(`calibration needs a finite intercept and a slope in (0, 1], got ${intercept} and ${slope}`);
+  }
+  return {
+    spec,
+    predict(x) {
+      const p = inner.predict(x);
+      for (let i = 0; i < p.length; i++) p[i] = intercept + slope * p[i]!;
+      return p;
+    },
+    toJSON: () => ({ meta: 'calibrated', spec, inner: inner.toJSON() }),
+    toSql: (columns, dialect) => `(${sqlNumber(intercept)} + ${sqlNumber(slope)} * ${inner.toSql(columns, dialect)})`,
+  };
+}
+
 /** Rebuilds a CATE model from its `toJSON()` form. */
 export function cateFromJSON(value: unknown, what = 'cate model'): CateModel {
   const v = value as Record<string, unknown> | null;
@@ -384,6 +407,8 @@ export function cateFromJSON(value: unknown, what = 'cate model'): CateModel {
     case 'r':
     case 'distilled':
       return effectModel(spec, baseFromJSON(v.effect, `${what}.effect`));
+    case 'calibrated':
+      return calibrated(spec, cateFromJSON(v.inner, `${what}.inner`));
     case 'ensemble': {
       if (!Array.isArray(v.members)) throw new Error(`${what}.members: expected an array`);
       return ensemble(

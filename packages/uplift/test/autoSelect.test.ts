@@ -38,13 +38,20 @@ describe('autoSelect', () => {
     assert.ok(report.ensemble.every((m) => Number.isInteger(m.weight * steps)));
     // the first step takes the best single candidate, so the blend is never below it on the inner folds
     assert.ok(report.winnerInnerQini >= Math.max(...report.candidates.map((c) => c.innerQini)) - 1e-12);
-    // the fitted model is the weighted mean of its members refitted on all rows
+    // the fitted model is the weighted mean of its members refitted on all rows, then calibrated
     const members = report.ensemble.map((m) => report.candidates.find((c) => c.name === m.name)!);
     const test = syntheticCampaign(1000, 22);
     const predicted = model.predict(test.x);
-    if (members.length === 1) assert.deepEqual(predicted, fitCate(members[0]!.spec, data, 4).predict(test.x));
-    else {
-      assert.equal(model.spec.meta, 'ensemble');
+    assert.ok(model.spec.meta === 'calibrated');
+    const { intercept, slope } = report.calibration;
+    assert.deepEqual([model.spec.intercept, model.spec.slope], [intercept, slope]);
+    if (members.length === 1) {
+      const inner = fitCate(members[0]!.spec, data, 4).predict(test.x);
+      predicted.forEach((p, i) => {
+        assert.ok(Math.abs(p - (intercept + slope * inner[i]!)) < 1e-12);
+      });
+    } else {
+      assert.equal(model.spec.inner.meta, 'ensemble');
       assert.ok(qiniAucScore(test.y, predicted, test.t) > 0.05);
     }
   });

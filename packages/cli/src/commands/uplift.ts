@@ -172,6 +172,10 @@ async function runFit(argv: string[]): Promise<number> {
     console.log(
       `  inner-validation Qini ${arm.holdout.qini.toFixed(4)} ± ${arm.holdout.qiniStandardError.toFixed(4)} (optimistic: chosen on these folds)`,
     );
+    const { slope, slopeEstimate } = arm.selection.calibration;
+    console.log(
+      `  effect sizes shrunk toward the ATE by calibration: slope ${slope.toFixed(2)} (estimated ${slopeEstimate.toFixed(2)}; 1 = as predicted)`,
+    );
     console.log(`  ATE ${scale(arm.ate.ate)}${unit} (95% CI ${scale(arm.ate.ciLow)} to ${scale(arm.ate.ciHigh)})`);
     for (const rule of arm.explanation.rules.slice(0, 3)) console.log(`  ${rule.text}`);
   }
