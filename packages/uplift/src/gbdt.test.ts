@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fitGbdt, gbdtFromJson, gbdtModel, meanLoss } from './gbdt.ts';
+import { stopGbdtHelperThread } from './gbdtShardThread.ts';
 import { leafOfRow } from './gbdtTree.ts';
 import { type FeatureMatrix, featureMatrix } from './matrix.ts';
 import { createRandom } from './random.ts';
@@ -201,6 +202,15 @@ describe('fitGbdt', () => {
       assert.notDeepEqual(weighted, unweighted);
     });
   }
+
+  it('starts a new helper thread after the last one was stopped', async () => {
+    const { x, y } = xorData(6000, 32);
+    const params = { nTrees: 5, maxDepth: 3 };
+    const before = fitGbdt(x, y, params, { threads: 2 }).toJSON();
+    await stopGbdtHelperThread();
+    await stopGbdtHelperThread(); // stopping none is fine
+    assert.deepEqual(fitGbdt(x, y, params, { threads: 2 }).toJSON(), before);
+  });
 
   it('grows the same trees on one thread or two, whatever the options', () => {
     const { x, y } = xorData(9000, 31);

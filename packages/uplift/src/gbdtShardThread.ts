@@ -40,12 +40,21 @@ function helperThread(): { worker: Worker; control: Control } {
     const buffer = new SharedArrayBuffer(4 * CONTROL_WORDS + MESSAGE_BYTES);
     const worker = new Worker(new URL('./gbdtShardWorker.ts', import.meta.url), { workerData: buffer });
     worker.unref(); // an idle helper must not keep the process alive
-    worker.on('error', () => {
-      helper = undefined;
-    });
+    const forget = () => {
+      if (helper?.worker === worker) helper = undefined;
+    };
+    worker.on('error', forget);
+    worker.on('exit', forget);
     helper = { worker, control: controlOf(buffer) };
   }
   return helper;
+}
+
+/** Stops the helper thread, if one runs (a later two-thread fit starts a new one). Not during a fit. */
+export async function stopGbdtHelperThread(): Promise<void> {
+  const running = helper;
+  helper = undefined;
+  if (running) await running.worker.terminate();
 }
 
 export type ShardRunner = {
