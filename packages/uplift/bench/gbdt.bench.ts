@@ -52,13 +52,17 @@ function rowLogLoss(y: number, p: number): number {
   return y === 1 ? -Math.log(q) : -Math.log(1 - q);
 }
 
+/** Mean of the values and its standard error. */
+function meanAndSe(values: readonly number[]): { mean: number; se: number } {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
+  return { mean: round(mean, 6), se: round(Math.sqrt(variance / n), 6) };
+}
+
 /** Mean of (ours − theirs) per-row test log-loss and its standard error, paired on the same rows. */
 function pairedDifference(y: Float64Array, ours: Float64Array, theirs: Float64Array): { mean: number; se: number } {
-  const n = y.length;
-  const d = Array.from({ length: n }, (_, i) => rowLogLoss(y[i]!, ours[i]!) - rowLogLoss(y[i]!, theirs[i]!));
-  const mean = d.reduce((a, b) => a + b, 0) / n;
-  const variance = d.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
-  return { mean: round(mean, 6), se: round(Math.sqrt(variance / n), 6) };
+  return meanAndSe(Array.from(y, (label, i) => rowLogLoss(label, ours[i]!) - rowLogLoss(label, theirs[i]!)));
 }
 
 const meanLogLoss = (y: Float64Array, p: Float64Array) => p.reduce((sum, q, i) => sum + rowLogLoss(y[i]!, q), 0) / y.length;
@@ -149,11 +153,7 @@ function crossValidatedDifference() {
     });
     sameStart.push(ours(TREES) - xgboostLoss(TREES, fitY.reduce((a, b) => a + b, 0) / fitY.length));
   }
-  const summary = (d: number[]) => {
-    const mean = d.reduce((a, b) => a + b, 0) / d.length;
-    const variance = d.reduce((a, v) => a + (v - mean) ** 2, 0) / (d.length - 1);
-    return { mean: round(mean, 6), se: round(Math.sqrt(variance / d.length), 6), perFold: d.map((v) => round(v, 6)) };
-  };
+  const summary = (d: number[]) => ({ ...meanAndSe(d), perFold: d.map((v) => round(v, 6)) });
   return {
     folds: CV_FOLDS,
     rows: all.x.rows,

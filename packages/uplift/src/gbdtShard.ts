@@ -179,9 +179,10 @@ function addInto(into: Float64Array, from: Float64Array, n: number): void {
 export function runShard(b: ShardBuffers, s: number, goesLeft: Uint8Array): void {
   const c = b.command;
   const ops = c[OPS]!;
-  const count = c[ENTRY_COUNT]!;
+  // Node entries belong to OP_SPLIT or OP_LEAVES (never both in one command).
+  const count = ops & (OP_SPLIT | OP_LEAVES) ? c[ENTRY_COUNT]! : 0;
   const base = s * b.maxNodes;
-  for (let k = 0; k < count && ops & (OP_SPLIT | OP_LEAVES); k++) {
+  for (let k = 0; k < count; k++) {
     const at = ENTRIES + k * ENTRY;
     const id = c[at]!;
     const feature = c[at + 1]!;

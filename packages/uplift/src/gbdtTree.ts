@@ -3,7 +3,7 @@
  * as flat arrays, evaluated on raw values (v <= threshold goes left, NaN follows the learnt default direction).
  */
 import type { FeatureBins } from './gbdtBinning.ts';
-import { type HistogramLayout, subtractHistogram } from './gbdtHistogram.ts';
+import { subtractHistogram } from './gbdtHistogram.ts';
 import { mergePartials, type NodeCommand, OP_LEAVES, OP_SPLIT, type ShardBuffers } from './gbdtShard.ts';
 import type { ShardRunner } from './gbdtShardThread.ts';
 import { emptySplit, findBestSplit, type SplitCandidate, type SplitConstraints } from './gbdtSplit.ts';
@@ -31,14 +31,12 @@ type OpenNode = { id: number; count: number; grad: number; hess: number; hist: F
 
 /** The reusable state of one fit (sharded rows, histogram pool), so the boosting loop allocates little. */
 export type TreeGrower = {
-  readonly layout: HistogramLayout;
   readonly bins: FeatureBins;
   readonly params: TreeGrowthParams;
   readonly shards: ShardBuffers;
   readonly runner: ShardRunner;
   readonly pool: Float64Array[];
   readonly best: SplitCandidate;
-  readonly maxNodes: number;
 };
 
 /** A tree cannot have more leaves than rows, whatever its depth allows. */
@@ -49,11 +47,11 @@ export function maxTreeNodes(params: TreeGrowthParams, rowCount: number): number
 // Growing is a module function over a plain state object rather than a closure made per fit: V8 then keeps one
 // optimised version across fits instead of deoptimising on every new closure ("wrong call target").
 export function createTreeGrower(bins: FeatureBins, params: TreeGrowthParams, shards: ShardBuffers, runner: ShardRunner): TreeGrower {
-  return { layout: shards.layout, bins, params, shards, runner, pool: [], best: emptySplit(), maxNodes: shards.maxNodes };
+  return { bins, params, shards, runner, pool: [], best: emptySplit() };
 }
 
 function acquire(grower: TreeGrower): Float64Array {
-  return grower.pool.pop() ?? new Float64Array(grower.layout.featureSlots * 3);
+  return grower.pool.pop() ?? new Float64Array(grower.shards.layout.featureSlots * 3);
 }
 
 function release(grower: TreeGrower, hist: Float64Array | undefined): void {
@@ -66,7 +64,8 @@ function release(grower: TreeGrower, hist: Float64Array | undefined): void {
  * next, such as OP_APPLY) — for that, it also writes what OP_APPLY needs into `leafFactor`.
  */
 export function growTree(grower: TreeGrower, rootCount: number, features: Int32Array, finishOps: number): GbdtTree {
-  const { layout, bins, params, shards, runner, best, maxNodes } = grower;
+  const { bins, params, shards, runner, best } = grower;
+  const { layout, maxNodes } = shards;
   const feature = new Int32Array(maxNodes).fill(-1);
   const threshold = new Float64Array(maxNodes);
   const defaultLeft = new Uint8Array(maxNodes);
