@@ -7,6 +7,7 @@
 import { fitBase } from './baseLearner.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { type ArmData, stratifiedFolds } from './metaLearners.ts';
+import { tabulate } from './tabulate.ts';
 
 export type AteEstimate = { ate: number; standardError: number; ciLow: number; ciHigh: number; method: 'aipw' | 'difference-in-means' };
 
@@ -53,7 +54,7 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
       return fitBase(
         { kind: 'linear', l2: options.l2 ?? 1e-2 },
         takeRows(x, train),
-        Float64Array.from(train, (i) => y[i]!),
+        tabulate(new Float64Array(train.length), (k) => y[train[k]!]!),
         objective,
         {
           seed: options.seed,

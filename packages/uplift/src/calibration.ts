@@ -9,7 +9,9 @@
  * [MIN_SLOPE, 1]: effects are only ever shrunk toward the ATE, never stretched, and the floor keeps the ranking (and
  * so Qini and targeting) exactly as it was. Comparing triggers per customer then compares sizes, not noise.
  */
+
 import type { ArmData } from './metaLearners.ts';
+import { tabulate } from './tabulate.ts';
 
 /** Keeps a (weak) ranking when the estimated slope is ≤ 0: one tenth of the spread survives. */
 export const MIN_SLOPE = 0.1;
@@ -37,7 +39,7 @@ export function calibrationOf(outOfFold: readonly Float64Array[], data: ArmData)
   e /= n;
   yMean /= n;
   if (e <= 0 || e >= 1) throw new Error(`calibration needs treated and control rows (treated share ${e})`);
-  const target = Float64Array.from(y, (v, i) => ((t[i]! - e) * (v - yMean)) / (e * (1 - e)));
+  const target = tabulate(new Float64Array(n), (i) => ((t[i]! - e) * (y[i]! - yMean)) / (e * (1 - e)));
   const ate = target.reduce((a, b) => a + b, 0) / n;
   let covariance = 0;
   let variance = 0;

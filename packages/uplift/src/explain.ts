@@ -8,6 +8,7 @@ import { type AteEstimate, differenceInMeans } from './ate.ts';
 import type { FeatureSchema } from './encoding.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
+import { indices, tabulate } from './tabulate.ts';
 
 export type FeatureImportance = { feature: string; importance: number; share: number };
 export type Condition = { column: string; op: '<=' | '>'; threshold: number };
@@ -53,7 +54,7 @@ export function permutationImportance(
   const limit = options.rows ?? 5000;
   let sample = x;
   if (x.rows > limit) {
-    const all = Int32Array.from({ length: x.rows }, (_, i) => i);
+    const all = indices(x.rows);
     for (let i = 0; i < limit; i++) {
       const j = i + random.nextInt(x.rows - i);
       [all[i], all[j]] = [all[j]!, all[i]!];
@@ -62,12 +63,14 @@ export function permutationImportance(
   }
   const base = predict(sample);
   const raw = featureGroups(sample, options.schema).map(({ feature, columns }) => {
-    const permutation = Int32Array.from({ length: sample.rows }, (_, i) => i);
+    const permutation = indices(sample.rows);
     for (let i = permutation.length - 1; i > 0; i--) {
       const j = random.nextInt(i + 1);
       [permutation[i], permutation[j]] = [permutation[j]!, permutation[i]!];
     }
-    const shuffled = sample.columns.map((column, j) => (columns.includes(j) ? Float64Array.from(permutation, (p) => column[p]!) : column));
+    const shuffled = sample.columns.map((column, j) =>
+      columns.includes(j) ? tabulate(new Float64Array(permutation.length), (k) => column[permutation[k]!]!) : column,
+    );
     const predicted = predict(featureMatrix(sample.names, shuffled));
     let sum = 0;
     for (let i = 0; i < predicted.length; i++) sum += Math.abs(predicted[i]! - base[i]!);
@@ -84,7 +87,7 @@ function growTree(x: FeatureMatrix, target: Float64Array, rows: Int32Array, dept
   for (const i of rows) total += target[i]!;
   let best = { gain: 1e-15, column: -1, threshold: 0 };
   x.columns.forEach((column, j) => {
-    const values = Float64Array.from(rows, (i) => column[i]!)
+    const values = tabulate(new Float64Array(rows.length), (k) => column[rows[k]!]!)
       .filter((v) => !Number.isNaN(v))
       .sort();
     if (values.length === 0 || values[0] === values[values.length - 1]) return;
@@ -148,13 +151,7 @@ export function explainUplift(
   const { x, t, y } = data;
   const cate = predict(x);
   const minRows = Math.max(1, Math.ceil((options.minShare ?? 0.05) * x.rows));
-  const tree = growTree(
-    x,
-    cate,
-    Int32Array.from({ length: x.rows }, (_, i) => i),
-    options.maxDepth ?? 3,
-    minRows,
-  );
+  const tree = growTree(x, cate, indices(x.rows), options.maxDepth ?? 3, minRows);
   // 0/1 flags (e.g. `womens`) read better as "womens is 1" than as "womens > 0.5".
   const binaryColumns = new Set(x.names.filter((_, j) => x.columns[j]!.every((v) => v === 0 || v === 1)));
   const scale = options.unitScale ?? 1;

@@ -14,6 +14,7 @@ import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { createRandom, type Random, shuffleInPlace } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
+import { indices } from './tabulate.ts';
 
 export type { GbdtParams } from './gbdtParams.ts';
 export { defaultGbdtParams } from './gbdtParams.ts';
@@ -53,10 +54,7 @@ export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtPa
     checkTarget('validation.y', validation.y, validation.x.rows, params.objective);
     validation = { x: alignColumns(validation.x, x.names), y: validation.y };
   } else if (params.earlyStoppingRounds > 0) {
-    const order = shuffleInPlace(
-      Int32Array.from({ length: x.rows }, (_, i) => i),
-      createRandom(params.seed ^ 0x5eed),
-    );
+    const order = shuffleInPlace(indices(x.rows), createRandom(params.seed ^ 0x5eed));
     const held = Math.max(1, Math.round(x.rows * params.validationFraction));
     if (held >= x.rows) throw new Error(`too few rows (${x.rows}) to hold out a validation set`);
     const valRows = order.subarray(0, held).sort();
@@ -92,7 +90,7 @@ export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtPa
     const inSample = new Uint8Array(n);
     const random = createRandom(params.seed);
     const nFeatures = x.columns.length;
-    const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
+    const allFeatures = indices(nFeatures);
     const featureCount = Math.max(1, Math.round(nFeatures * params.colSubsample));
     const validationMargin = validation ? new Float64Array(validation.y.length).fill(baseScore) : undefined;
     const validationLoss: number[] = [];

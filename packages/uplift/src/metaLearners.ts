@@ -10,6 +10,7 @@ import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
 import { sqlNumber } from './sqlText.ts';
+import { tabulate } from './tabulate.ts';
 
 export type OutcomeType = 'binary' | 'continuous';
 export type PropensitySpec = 'constant' | 'logistic';
@@ -76,7 +77,7 @@ function rowsWhere(t: Uint8Array, value: number): Int32Array {
 }
 
 function pick(values: Float64Array, rows: Int32Array): Float64Array {
-  return Float64Array.from(rows, (i) => values[i]!);
+  return tabulate(new Float64Array(rows.length), (k) => values[rows[k]!]!);
 }
 
 function checkArm(data: ArmData): void {
@@ -96,7 +97,7 @@ function sDesign(x: FeatureMatrix, t: Uint8Array | number, interactions: boolean
   if (interactions) {
     x.columns.forEach((column, j) => {
       names.push(interactionName(x.names[j]!));
-      columns.push(Float64Array.from(column, (v, i) => (flag[i] === 1 ? v : 0)));
+      columns.push(tabulate(new Float64Array(x.rows), (i) => (flag[i] === 1 ? column[i]! : 0)));
     });
   }
   return featureMatrix(names, columns);
@@ -153,9 +154,9 @@ export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateMod
       const m0 = fitBase(spec.base, x0, y0, objective, { seed });
       const m1 = fitBase(spec.base, x1, y1, objective, { seed: seed + 1 });
       const p0 = m0.predict(x1);
-      const d1 = Float64Array.from(y1, (v, i) => v - p0[i]!);
+      const d1 = tabulate(new Float64Array(y1.length), (i) => y1[i]! - p0[i]!);
       const p1 = m1.predict(x0);
-      const d0 = Float64Array.from(y0, (v, i) => p1[i]! - v);
+      const d0 = tabulate(new Float64Array(y0.length), (i) => p1[i]! - y0[i]!);
       const tau0 = fitBase(spec.effect, x0, d0, 'regression', { seed: seed + 2 });
       const tau1 = fitBase(spec.effect, x1, d1, 'regression', { seed: seed + 3 });
       return xLearner(spec, tau0, tau1, propensityModel(spec.propensity, data, seed + 4));
@@ -196,7 +197,12 @@ function forEachFold(t: Uint8Array, folds: number, seed: number, visit: (inFold:
 
 /** The rows `rows` of one arm's data. */
 export function armSubset(data: ArmData, rows: Int32Array): ArmData {
-  return { x: takeRows(data.x, rows), t: Uint8Array.from(rows, (i) => data.t[i]!), y: pick(data.y, rows), outcome: data.outcome };
+  return {
+    x: takeRows(data.x, rows),
+    t: tabulate(new Uint8Array(rows.length), (k) => data.t[rows[k]!]!),
+    y: pick(data.y, rows),
+    outcome: data.outcome,
+  };
 }
 
 /** Cross-fitted AIPW pseudo-outcomes: each fold's nuisance models are fitted on the other folds. */
@@ -281,7 +287,7 @@ function sLearner(spec: Extract<LearnerSpec, { meta: 's' }>, model: FittedModel,
     predict(x) {
       const p1 = model.predict(sDesign(x, 1, spec.interactions));
       const p0 = model.predict(sDesign(x, 0, spec.interactions));
-      return Float64Array.from(p1, (v, i) => v - p0[i]!);
+      return tabulate(new Float64Array(p1.length), (i) => p1[i]! - p0[i]!);
     },
     toJSON: () => ({ meta: 's', spec, features: names, model: model.toJSON() }),
     toSql(columns, dialect) {
@@ -298,7 +304,7 @@ function tLearner(spec: Extract<LearnerSpec, { meta: 't' }>, m0: FittedModel, m1
     predict(x) {
       const p1 = m1.predict(x);
       const p0 = m0.predict(x);
-      return Float64Array.from(p1, (v, i) => v - p0[i]!);
+      return tabulate(new Float64Array(p1.length), (i) => p1[i]! - p0[i]!);
     },
     toJSON: () => ({ meta: 't', spec, control: m0.toJSON(), treated: m1.toJSON() }),
     toSql: (columns, dialect) => `(${m1.toSql(columns, dialect)} - ${m0.toSql(columns, dialect)})`,
@@ -312,7 +318,7 @@ function xLearner(spec: Extract<LearnerSpec, { meta: 'x' }>, tau0: FittedModel, 
       const g = propensityValues(e, x);
       const a = tau0.predict(x);
       const b = tau1.predict(x);
-      return Float64Array.from(g, (gi, i) => gi * a[i]! + (1 - gi) * b[i]!);
+      return tabulate(new Float64Array(g.length), (i) => g[i]! * a[i]! + (1 - g[i]!) * b[i]!);
     },
     toJSON: () => ({
       meta: 'x',

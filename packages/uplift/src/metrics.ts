@@ -5,6 +5,7 @@
  * `y` is the outcome (binary or continuous), `t` the treatment flag (1 treated, 0 control).
  */
 import { createRandom } from './random.ts';
+import { indices, tabulate } from './tabulate.ts';
 
 export type Curve = { x: Float64Array; y: Float64Array };
 type Series = ArrayLike<number>;
@@ -15,11 +16,53 @@ function checkLengths(y: Series, score: Series, t: Series): void {
   }
 }
 
-/** numpy's `argsort(kind='mergesort')[::-1]`: descending score, ties in descending original position. */
+/** Which 32-bit half of a float64 holds its sign and exponent, on this machine's byte order. */
+const HIGH_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+const DIGIT_BITS = 11;
+
+/**
+ * numpy's `argsort(kind='mergesort')[::-1]`: descending score, ties in descending original position, NaN first (numpy
+ * sorts NaN last, then the order is reversed). Selection scores thousands of blends, and a comparator sort of row
+ * indices is slow, so this is a stable LSD radix sort of the scores' bits (flipped so that unsigned order is numeric
+ * order), reversed at the end.
+ */
 export function descendingOrder(score: Series): Int32Array {
-  const order = Int32Array.from({ length: score.length }, (_, i) => i);
-  order.sort((a, b) => score[b]! - score[a]! || b - a);
-  return order;
+  const n = score.length;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = score[i]!;
+    keys[i] = v === 0 ? 0 : Number.isNaN(v) ? Number.NaN : v; // -0 ties with 0; one NaN, above +Infinity
+  }
+  const words = new Uint32Array(keys.buffer);
+  for (let i = 0; i < n; i++) {
+    const high = words[2 * i + HIGH_WORD]!;
+    if (high >>> 31) {
+      words[2 * i + HIGH_WORD] = ~high;
+      words[2 * i + 1 - HIGH_WORD] = ~words[2 * i + 1 - HIGH_WORD]!;
+    } else words[2 * i + HIGH_WORD] = high | 0x80000000;
+  }
+  let order = indices(n);
+  let next = new Int32Array(n);
+  const count = new Int32Array(1 << DIGIT_BITS);
+  for (const word of [1 - HIGH_WORD, HIGH_WORD]) {
+    for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
+      const mask = (1 << Math.min(DIGIT_BITS, 32 - shift)) - 1;
+      count.fill(0);
+      for (let i = 0; i < n; i++) count[(words[2 * i + word]! >>> shift) & mask]!++;
+      if (n === 0 || count[(words[word]! >>> shift) & mask] === n) continue; // every key has this digit
+      for (let d = 0, sum = 0; d <= mask; d++) {
+        const c = count[d]!;
+        count[d] = sum;
+        sum += c;
+      }
+      for (let k = 0; k < n; k++) {
+        const i = order[k]!;
+        next[count[(words[2 * i + word]! >>> shift) & mask]!++] = i;
+      }
+      [order, next] = [next, order];
+    }
+  }
+  return order.reverse();
 }
 
 type Cumulative = { numAll: Float64Array; numTreated: Float64Array; yTreated: Float64Array; yControl: Float64Array };
@@ -104,14 +147,14 @@ export function perfectUpliftCurve(y: Series, t: Series): Curve {
     if (y[i] === 0 && t[i] === 1) treatedNonResponders++;
   }
   const summand = controlResponders > treatedNonResponders ? y : t;
-  const perfect = Float64Array.from({ length: y.length }, (_, i) => 2 * (y[i] === t[i] ? 1 : 0) + summand[i]!);
+  const perfect = tabulate(new Float64Array(y.length), (i) => 2 * (y[i] === t[i] ? 1 : 0) + summand[i]!);
   return upliftCurve(y, perfect, t);
 }
 
 /** `sklift.metrics.perfect_qini_curve`. */
 export function perfectQiniCurve(y: Series, t: Series, negativeEffect = true): Curve {
   if (negativeEffect) {
-    const perfect = Float64Array.from({ length: y.length }, (_, i) => y[i]! * t[i]! - y[i]! * (1 - t[i]!));
+    const perfect = tabulate(new Float64Array(y.length), (i) => y[i]! * t[i]! - y[i]! * (1 - t[i]!));
     return qiniCurve(y, perfect, t);
   }
   let sumT = 0;

@@ -3,6 +3,7 @@
  * PEHE, and the value of a targeting policy that treats the top share of rows by a score, next to what the oracle
  * (ranking by the true uplift itself) and random targeting achieve with the same budget.
  */
+import { indices } from './tabulate.ts';
 
 type Series = ArrayLike<number>;
 
@@ -37,7 +38,7 @@ export function budgetRows(n: number, fraction: number): number {
 export function policyValue(score: Series, truth: Series, fraction: number): number {
   checkSeries(score, truth, 'policyValue');
   const k = budgetRows(truth.length, fraction);
-  const order = Int32Array.from({ length: truth.length }, (_, i) => i).sort((a, b) => score[b]! - score[a]!);
+  const order = indices(truth.length).sort((a, b) => score[b]! - score[a]!);
   let value = 0;
   let taken = 0;
   let start = 0;

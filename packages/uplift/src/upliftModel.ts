@@ -12,6 +12,7 @@ import { type FeatureMatrix, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
 import { bootstrapMetric, qiniAucScore, upliftAtK, upliftAucScore } from './metrics.ts';
 import { featureColumnsSql } from './modelSql.ts';
+import { tabulate } from './tabulate.ts';
 
 export type LearnerChoice = 'auto' | 's' | 't' | 'x' | 'dr' | 'r';
 export const LEARNER_CHOICES: readonly LearnerChoice[] = ['auto', 's', 't', 'x', 'dr', 'r'];
@@ -88,7 +89,7 @@ export function armRows(treatment: readonly string[], control: string, value: st
   treatment.forEach((v, i) => {
     if (v === value || v === control) rows.push(i);
   });
-  return { rows: Int32Array.from(rows), t: Uint8Array.from(rows, (i) => (treatment[i] === value ? 1 : 0)) };
+  return { rows: Int32Array.from(rows), t: tabulate(new Uint8Array(rows.length), (k) => (treatment[rows[k]!] === value ? 1 : 0)) };
 }
 
 export function armMetrics(y: Float64Array, score: Float64Array, t: Uint8Array, seed: number, replicates = 100): ArmMetrics {
@@ -118,7 +119,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
   const arms: ArmModel[] = [];
   for (const [a, value] of treatments.entries()) {
     const { rows, t } = armRows(treatment, control, value);
-    const data: ArmData = { x: takeRows(x, rows), t, y: Float64Array.from(rows, (i) => y[i]!), outcome };
+    const data: ArmData = { x: takeRows(x, rows), t, y: tabulate(new Float64Array(rows.length), (k) => y[rows[k]!]!), outcome };
     const armSeed = seed + 7919 * a;
     const selection = await autoSelect(candidates, data, {
       seed: armSeed,
@@ -184,7 +185,7 @@ export function evaluateUplift(
       throw new Error(`evaluation data need rows of treatment "${arm.treatment}" and of control "${model.control}"`);
     }
     const armX = takeRows(x, rows);
-    const armY = Float64Array.from(rows, (i) => y[i]!);
+    const armY = tabulate(new Float64Array(rows.length), (k) => y[rows[k]!]!);
     const score = arm.cate.predict(armX);
     return {
       treatment: arm.treatment,

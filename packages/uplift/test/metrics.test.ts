@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { bootstrapMetric, perfectQiniCurve, qiniAucScore, qiniCurve, upliftAtK, upliftAucScore, upliftCurve } from '../src/metrics.ts';
+import {
+  bootstrapMetric,
+  descendingOrder,
+  perfectQiniCurve,
+  qiniAucScore,
+  qiniCurve,
+  upliftAtK,
+  upliftAucScore,
+  upliftCurve,
+} from '../src/metrics.ts';
+import { createRandom } from '../src/random.ts';
 
 type GoldenCase = {
   name: string;
@@ -87,5 +97,40 @@ describe('metrics', () => {
   it('rejects inconsistent lengths and an out-of-range k', () => {
     assert.throws(() => qiniAucScore([1, 0], [0.1], [1, 0]), /inconsistent lengths/);
     assert.throws(() => upliftAtK([1, 0], [0.1, 0.2], [1, 0], 'overall', 1.5), /k=1.5/);
+  });
+});
+
+describe('descendingOrder', () => {
+  /** numpy's argsort(kind='mergesort')[::-1], written the slow way: a stable ascending sort with NaN last, reversed. */
+  function numpyDescending(score: readonly number[]): number[] {
+    const rank = (v: number) => (Number.isNaN(v) ? Number.POSITIVE_INFINITY : v);
+    const ascending = score.map((_, i) => i);
+    ascending.sort((a, b) => {
+      const nanA = Number.isNaN(score[a]!);
+      const nanB = Number.isNaN(score[b]!);
+      if (nanA !== nanB) return nanA ? 1 : -1;
+      return rank(score[a]!) - rank(score[b]!) || a - b;
+    });
+    return ascending.reverse();
+  }
+
+  it('orders by descending score, ties by descending position, NaN first, -0 equal to 0', () => {
+    const score = [0.5, Number.NaN, -0, 2, 0, 0.5, Number.NEGATIVE_INFINITY, Number.NaN, Number.POSITIVE_INFINITY, 0.5];
+    assert.deepEqual(Array.from(descendingOrder(score)), [7, 1, 8, 3, 9, 5, 0, 4, 2, 6]);
+  });
+
+  it('matches the stable reference on random scores with many ties, and on the edge cases', () => {
+    const random = createRandom(11);
+    for (const [n, levels] of [
+      [0, 1],
+      [1, 1],
+      [500, 3],
+      [2_000, 50],
+      [3_000, 0],
+    ] as const) {
+      const score = Array.from({ length: n }, () => (levels === 0 ? random.next() - 0.5 : random.nextInt(levels) / levels));
+      assert.deepEqual(Array.from(descendingOrder(score)), numpyDescending(score), `n=${n}, levels=${levels}`);
+      assert.deepEqual(Array.from(descendingOrder(Float64Array.from(score))), numpyDescending(score));
+    }
   });
 });
