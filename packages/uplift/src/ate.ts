@@ -7,7 +7,7 @@
 import { fitBase } from './baseLearner.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { type ArmData, stratifiedFolds } from './metaLearners.ts';
-import { tabulate } from './tabulate.ts';
+import { gather } from './tabulate.ts';
 
 export type AteEstimate = { ate: number; standardError: number; ciLow: number; ciHigh: number; method: 'aipw' | 'difference-in-means' };
 
@@ -51,15 +51,9 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
     const inFold = rows((i) => fold[i] === k);
     const fitArm = (arm: number) => {
       const train = rows((i) => fold[i] !== k && t[i] === arm);
-      return fitBase(
-        { kind: 'linear', l2: options.l2 ?? 1e-2 },
-        takeRows(x, train),
-        tabulate(new Float64Array(train.length), (k) => y[train[k]!]!),
-        objective,
-        {
-          seed: options.seed,
-        },
-      );
+      return fitBase({ kind: 'linear', l2: options.l2 ?? 1e-2 }, takeRows(x, train), gather(y, train), objective, {
+        seed: options.seed,
+      });
     };
     const xk: FeatureMatrix = takeRows(x, inFold);
     const mu0 = fitArm(0).predict(xk);

@@ -9,7 +9,6 @@
  * [MIN_SLOPE, 1]: effects are only ever shrunk toward the ATE, never stretched, and the floor keeps the ranking (and
  * so Qini and targeting) exactly as it was. Comparing triggers per customer then compares sizes, not noise.
  */
-
 import type { ArmData } from './metaLearners.ts';
 import { tabulate } from './tabulate.ts';
 

@@ -8,7 +8,7 @@ import { type AteEstimate, differenceInMeans } from './ate.ts';
 import type { FeatureSchema } from './encoding.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
-import { indices, tabulate } from './tabulate.ts';
+import { gather, indices } from './tabulate.ts';
 
 export type FeatureImportance = { feature: string; importance: number; share: number };
 export type Condition = { column: string; op: '<=' | '>'; threshold: number };
@@ -68,9 +68,7 @@ export function permutationImportance(
       const j = random.nextInt(i + 1);
       [permutation[i], permutation[j]] = [permutation[j]!, permutation[i]!];
     }
-    const shuffled = sample.columns.map((column, j) =>
-      columns.includes(j) ? tabulate(new Float64Array(permutation.length), (k) => column[permutation[k]!]!) : column,
-    );
+    const shuffled = sample.columns.map((column, j) => (columns.includes(j) ? gather(column, permutation) : column));
     const predicted = predict(featureMatrix(sample.names, shuffled));
     let sum = 0;
     for (let i = 0; i < predicted.length; i++) sum += Math.abs(predicted[i]! - base[i]!);
@@ -87,7 +85,7 @@ function growTree(x: FeatureMatrix, target: Float64Array, rows: Int32Array, dept
   for (const i of rows) total += target[i]!;
   let best = { gain: 1e-15, column: -1, threshold: 0 };
   x.columns.forEach((column, j) => {
-    const values = tabulate(new Float64Array(rows.length), (k) => column[rows[k]!]!)
+    const values = gather(column, rows)
       .filter((v) => !Number.isNaN(v))
       .sort();
     if (values.length === 0 || values[0] === values[values.length - 1]) return;

@@ -14,7 +14,7 @@ import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { createRandom, type Random, shuffleInPlace } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
-import { indices } from './tabulate.ts';
+import { gather, indices } from './tabulate.ts';
 
 export type { GbdtParams } from './gbdtParams.ts';
 export { defaultGbdtParams } from './gbdtParams.ts';
@@ -59,8 +59,8 @@ export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtPa
     if (held >= x.rows) throw new Error(`too few rows (${x.rows}) to hold out a validation set`);
     const valRows = order.subarray(0, held).sort();
     const trainRows = order.subarray(held).sort();
-    validation = { x: takeRows(x, valRows), y: pick(y, valRows) };
-    train = { x: takeRows(x, trainRows), y: pick(y, trainRows), weights: weights && pick(weights, trainRows) };
+    validation = { x: takeRows(x, valRows), y: gather(y, valRows) };
+    train = { x: takeRows(x, trainRows), y: gather(y, trainRows), weights: weights && gather(weights, trainRows) };
   }
   if (train.x.rows === 0) throw new Error('cannot fit a GBDT on zero rows');
   if (x.columns.length === 0) throw new Error('cannot fit a GBDT without features');
@@ -321,10 +321,4 @@ function checkWeights(weights: Float64Array, rows: number): void {
     const w = weights[i]!;
     if (!(Number.isFinite(w) && w >= 0)) throw new Error(`weights[${i}] is ${w}; weights must be finite and ≥ 0`);
   }
-}
-
-function pick(values: Float64Array, indices: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(indices.length);
-  for (let i = 0; i < indices.length; i++) out[i] = values[indices[i]!]!;
-  return out;
 }

@@ -7,6 +7,7 @@
 import type { SqlDialect } from './learner.ts';
 import type { FeatureMatrix } from './matrix.ts';
 import { sqlNumber } from './sqlText.ts';
+import { tabulate } from './tabulate.ts';
 
 export type LinearTerm = { feature: string; mean: number; coef: number; missingCoef: number };
 
@@ -41,14 +42,17 @@ function buildDesign(x: FeatureMatrix, weights: Float64Array): Design {
     }
     const mean = weight > 0 ? sum / weight : 0;
     means[j] = mean;
-    // Plain loops: Float64Array.from with a map function takes V8's slow iterator path.
-    const imputed = new Float64Array(n);
-    for (let i = 0; i < n; i++) imputed[i] = Number.isNaN(column[i]!) ? mean : column[i]!;
-    pushStandardised(imputed, j, false);
+    pushStandardised(
+      tabulate(new Float64Array(n), (i) => (Number.isNaN(column[i]!) ? mean : column[i]!)),
+      j,
+      false,
+    );
     if (missing > 0 && missing < totalWeight) {
-      const indicator = new Float64Array(n);
-      for (let i = 0; i < n; i++) indicator[i] = Number.isNaN(column[i]!) ? 1 : 0;
-      pushStandardised(indicator, j, true);
+      pushStandardised(
+        tabulate(new Float64Array(n), (i) => (Number.isNaN(column[i]!) ? 1 : 0)),
+        j,
+        true,
+      );
     }
   });
   return { z, meta, means };

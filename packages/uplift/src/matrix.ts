@@ -2,6 +2,8 @@
  * Features as columns of Float64 (column-major: histogram building and binning walk one feature at a time).
  * Missing values are NaN.
  */
+import { gather } from './tabulate.ts';
+
 export type FeatureMatrix = {
   readonly rows: number;
   readonly names: readonly string[];
@@ -19,11 +21,7 @@ export function featureMatrix(names: readonly string[], columns: readonly Float6
 
 /** The rows at `indices`, in that order. */
 export function takeRows(matrix: FeatureMatrix, indices: ArrayLike<number>): FeatureMatrix {
-  const columns = matrix.columns.map((column) => {
-    const out = new Float64Array(indices.length);
-    for (let i = 0; i < indices.length; i++) out[i] = column[indices[i]!]!;
-    return out;
-  });
+  const columns = matrix.columns.map((column) => gather(column, indices));
   return { rows: indices.length, names: matrix.names, columns };
 }
 

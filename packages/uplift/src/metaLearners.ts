@@ -10,7 +10,7 @@ import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
 import { sqlNumber } from './sqlText.ts';
-import { tabulate } from './tabulate.ts';
+import { gather, tabulate } from './tabulate.ts';
 
 export type OutcomeType = 'binary' | 'continuous';
 export type PropensitySpec = 'constant' | 'logistic';
@@ -76,10 +76,6 @@ function rowsWhere(t: Uint8Array, value: number): Int32Array {
   return Int32Array.from(out);
 }
 
-function pick(values: Float64Array, rows: Int32Array): Float64Array {
-  return tabulate(new Float64Array(rows.length), (k) => values[rows[k]!]!);
-}
-
 function checkArm(data: ArmData): void {
   const { x, t, y } = data;
   if (t.length !== x.rows || y.length !== x.rows)
@@ -140,8 +136,8 @@ export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateMod
     case 't': {
       const control = rowsWhere(t, 0);
       const treated = rowsWhere(t, 1);
-      const m0 = fitBase(spec.base, takeRows(x, control), pick(y, control), objective, { seed });
-      const m1 = fitBase(spec.base, takeRows(x, treated), pick(y, treated), objective, { seed: seed + 1 });
+      const m0 = fitBase(spec.base, takeRows(x, control), gather(y, control), objective, { seed });
+      const m1 = fitBase(spec.base, takeRows(x, treated), gather(y, treated), objective, { seed: seed + 1 });
       return tLearner(spec, m0, m1);
     }
     case 'x': {
@@ -149,8 +145,8 @@ export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateMod
       const treated = rowsWhere(t, 1);
       const x0 = takeRows(x, control);
       const x1 = takeRows(x, treated);
-      const y0 = pick(y, control);
-      const y1 = pick(y, treated);
+      const y0 = gather(y, control);
+      const y1 = gather(y, treated);
       const m0 = fitBase(spec.base, x0, y0, objective, { seed });
       const m1 = fitBase(spec.base, x1, y1, objective, { seed: seed + 1 });
       const p0 = m0.predict(x1);
@@ -200,7 +196,7 @@ export function armSubset(data: ArmData, rows: Int32Array): ArmData {
   return {
     x: takeRows(data.x, rows),
     t: tabulate(new Uint8Array(rows.length), (k) => data.t[rows[k]!]!),
-    y: pick(data.y, rows),
+    y: gather(data.y, rows),
     outcome: data.outcome,
   };
 }
@@ -214,8 +210,8 @@ function drPseudoOutcomes(spec: Extract<LearnerSpec, { meta: 'dr' }>, data: ArmD
     const restData = armSubset(data, rest);
     const restTreated = rowsWhere(restData.t, 1);
     const restControl = rowsWhere(restData.t, 0);
-    const m0 = fitBase(spec.base, takeRows(restData.x, restControl), pick(restData.y, restControl), objective, { seed: seed + 10 * k });
-    const m1 = fitBase(spec.base, takeRows(restData.x, restTreated), pick(restData.y, restTreated), objective, {
+    const m0 = fitBase(spec.base, takeRows(restData.x, restControl), gather(restData.y, restControl), objective, { seed: seed + 10 * k });
+    const m1 = fitBase(spec.base, takeRows(restData.x, restTreated), gather(restData.y, restTreated), objective, {
       seed: seed + 10 * k + 1,
     });
     const xk = takeRows(x, inFold);

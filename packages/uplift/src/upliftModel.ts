@@ -12,7 +12,7 @@ import { type FeatureMatrix, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
 import { bootstrapMetric, qiniAucScore, upliftAtK, upliftAucScore } from './metrics.ts';
 import { featureColumnsSql } from './modelSql.ts';
-import { tabulate } from './tabulate.ts';
+import { gather, tabulate } from './tabulate.ts';
 
 export type LearnerChoice = 'auto' | 's' | 't' | 'x' | 'dr' | 'r';
 export const LEARNER_CHOICES: readonly LearnerChoice[] = ['auto', 's', 't', 'x', 'dr', 'r'];
@@ -119,7 +119,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
   const arms: ArmModel[] = [];
   for (const [a, value] of treatments.entries()) {
     const { rows, t } = armRows(treatment, control, value);
-    const data: ArmData = { x: takeRows(x, rows), t, y: tabulate(new Float64Array(rows.length), (k) => y[rows[k]!]!), outcome };
+    const data: ArmData = { x: takeRows(x, rows), t, y: gather(y, rows), outcome };
     const armSeed = seed + 7919 * a;
     const selection = await autoSelect(candidates, data, {
       seed: armSeed,
@@ -185,7 +185,7 @@ export function evaluateUplift(
       throw new Error(`evaluation data need rows of treatment "${arm.treatment}" and of control "${model.control}"`);
     }
     const armX = takeRows(x, rows);
-    const armY = tabulate(new Float64Array(rows.length), (k) => y[rows[k]!]!);
+    const armY = gather(y, rows);
     const score = arm.cate.predict(armX);
     return {
       treatment: arm.treatment,
