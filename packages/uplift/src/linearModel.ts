@@ -185,20 +185,25 @@ export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'id
     const rate = Math.min(Math.max(positives / totalWeight, 1e-6), 1 - 1e-6);
     beta[0] = Math.log(rate / (1 - rate));
   }
-  const eta = new Float64Array(n);
+  let eta = new Float64Array(n);
   const hessian = new Float64Array(p * p);
   const gradient = new Float64Array(p);
   const maxIterations = link === 'identity' ? 1 : (options.maxIterations ?? 50);
   const trial = new Float64Array(p);
-  const trialEta = new Float64Array(n);
-  /** Mean weighted log-loss plus `l2/2·‖w‖²` (intercept not penalised), computed stably for large margins. */
-  const penalisedLogLoss = (candidate: Float64Array): number => {
-    trialEta.fill(candidate[0]!);
+  let trialEta = new Float64Array(n);
+  /** The linear predictor of `candidate` on every row, into `out`. */
+  const fillPredictor = (candidate: Float64Array, out: Float64Array) => {
+    out.fill(candidate[0]!);
     for (let j = 1; j < p; j++) {
       const column = design.z[j - 1]!;
       const b = candidate[j]!;
-      if (b !== 0) for (let i = 0; i < n; i++) trialEta[i] = trialEta[i]! + b * column[i]!;
+      if (b !== 0) for (let i = 0; i < n; i++) out[i] = out[i]! + b * column[i]!;
     }
+  };
+  /** Mean weighted log-loss plus `l2/2·‖w‖²` (intercept not penalised), computed stably for large margins; leaves the
+   * candidate's linear predictor in `trialEta`. */
+  const penalisedLogLoss = (candidate: Float64Array): number => {
+    fillPredictor(candidate, trialEta);
     let loss = 0;
     for (let i = 0; i < n; i++) {
       const margin = trialEta[i]!;
@@ -210,13 +215,8 @@ export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'id
     return loss / totalWeight + (options.l2 / 2) * penalty;
   };
   let currentLoss = link === 'logit' ? penalisedLogLoss(beta) : 0;
+  fillPredictor(beta, eta);
   for (let iteration = 0; iteration < maxIterations; iteration++) {
-    eta.fill(beta[0]!);
-    for (let j = 1; j < p; j++) {
-      const column = design.z[j - 1]!;
-      const b = beta[j]!;
-      if (b !== 0) for (let i = 0; i < n; i++) eta[i] = eta[i]! + b * column[i]!;
-    }
     // Residual r and curvature h per row, then X'r and X'HX.
     const r = new Float64Array(n);
     const h = new Float64Array(n);
@@ -248,6 +248,7 @@ export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'id
         const loss = penalisedLogLoss(trial);
         if (loss <= currentLoss) {
           currentLoss = loss;
+          [eta, trialEta] = [trialEta, eta]; // the accepted coefficients' predictor, computed by the loss
           break;
         }
         if (halving === 40) {
