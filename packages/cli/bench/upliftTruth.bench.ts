@@ -6,6 +6,7 @@
  * and the true value of treating the top 20% by predicted uplift next to the oracle's and random targeting's.
  * Prints one JSON object on the last line.
  */
+import { differenceInMeans } from '@aether/uplift/ate';
 import { AUTO_SELECT_DEFAULTS, type AutoSelection, autoSelect, defaultCandidates } from '@aether/uplift/autoSelect';
 import { withinSqlLimit } from '@aether/uplift/distil';
 import { type CateModel, describeSpec, fitCate, type LearnerSpec } from '@aether/uplift/metaLearners';
@@ -96,6 +97,7 @@ try {
       };
       log(`${trigger} ${name}: ${JSON.stringify(learners[name])}`);
     }
+    const trainingAte = differenceInMeans(trainArm.y, trainArm.t).ate;
     let treated = 0;
     for (const flag of trainArm.t) treated += flag;
     triggers[trigger] = {
@@ -106,6 +108,8 @@ try {
       meanTrueUpliftTest: round(trueMean),
       // the PEHE of the best constant prediction (the true mean effect): a model must beat this to have found anything
       peheOfTrueMean: round(pehe(new Float64Array(testArm.trueUplift.length).fill(trueMean), testArm.trueUplift)),
+      // the same constant as any model could know it: the training rows' difference in means
+      peheOfTrainingAte: round(pehe(new Float64Array(testArm.trueUplift.length).fill(trainingAte), testArm.trueUplift)),
       learners,
     };
   }

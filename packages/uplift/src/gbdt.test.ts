@@ -212,6 +212,18 @@ describe('fitGbdt', () => {
     assert.deepEqual(fitGbdt(x, y, params, { threads: 2 }).toJSON(), before);
   });
 
+  it('fits without the helper when it stops mid-way, and a helper on a later fit claims shards again', async () => {
+    const { x, y } = xorData(6000, 32);
+    const params = { nTrees: 20, maxDepth: 3 };
+    const oneThread = fitGbdt(x, y, params, { threads: 1 }).toJSON();
+    fitGbdt(x, y, params, { threads: 2 }); // the helper is up
+    const stopping = stopGbdtHelperThread();
+    // The helper is gone or going while this fit runs: every shard it does not claim runs here.
+    assert.deepEqual(fitGbdt(x, y, params, { threads: 2 }).toJSON(), oneThread);
+    await stopping;
+    assert.deepEqual(fitGbdt(x, y, params, { threads: 2 }).toJSON(), oneThread);
+  });
+
   it('grows the same trees on one thread or two, whatever the options', () => {
     const { x, y } = xorData(9000, 31);
     x.columns[2]!.forEach((v, i) => {

@@ -2,14 +2,19 @@
  * Runs shard commands (`gbdtShard.ts`) on this thread alone, or with one helper thread that takes the second shard.
  * The helper is started once per process and kept; between commands both threads spin briefly on a shared counter
  * before they block, since a blocking wake-up costs ~60 µs and a fit sends about five commands per tree.
+ *
+ * The second shard of each command goes to whichever thread claims it first: the helper when it is awake, this
+ * thread when it finishes its own shard before the helper has started (still starting, slow to wake, or gone). So a
+ * fit never waits on a helper that is not there, and the trees are the same whoever ran which shard.
  */
 import { Worker } from 'node:worker_threads';
 import { commandOps, type NodeCommand, OP_END, runShard, type ShardBuffers, writeCommand } from './gbdtShard.ts';
 
-/** Control words: the last command sent, the last one the helper finished, and whether it failed. */
+/** Control words: the last command sent, the last one the helper finished, whether it failed, the last one claimed. */
 export const SENT = 0;
 export const FINISHED = 1;
 export const FAILED = 2;
+export const CLAIMED = 3;
 const CONTROL_WORDS = 4;
 const MESSAGE_BYTES = 1024;
 const SPINS = 200_000;
@@ -20,14 +25,23 @@ export function controlOf(buffer: SharedArrayBuffer): Control {
   return { words: new Int32Array(buffer, 0, CONTROL_WORDS), message: new Uint8Array(buffer, 4 * CONTROL_WORDS, MESSAGE_BYTES) };
 }
 
-/** Waits until words[index] differs from `from` (spinning first) and returns its new value. */
-export function waitForChange(words: Int32Array, index: number, from: number): number {
+/** A helper that claimed a command and has not finished it after this long is taken for dead. */
+const HELPER_TIMEOUT_MS = 60_000;
+
+/** Waits until words[index] differs from `from` (spinning first, then blocking up to `timeoutMs`); its value then. */
+export function waitForChange(words: Int32Array, index: number, from: number, timeoutMs = Number.POSITIVE_INFINITY): number {
   for (let spin = 0; spin < SPINS; spin++) {
     const now = Atomics.load(words, index);
     if (now !== from) return now;
   }
-  Atomics.wait(words, index, from);
+  Atomics.wait(words, index, from, timeoutMs);
   return Atomics.load(words, index);
+}
+
+/** Claims command `sent` for the thread that calls it: true for exactly one caller per command. */
+export function claim(words: Int32Array, sent: number): boolean {
+  const previous = (sent - 1) | 0;
+  return Atomics.compareExchange(words, CLAIMED, previous, sent) === previous;
 }
 
 /** What the helper is sent at the start of each fit. */
@@ -50,11 +64,12 @@ function helperThread(): { worker: Worker; control: Control } {
   return helper;
 }
 
-/** Stops the helper thread, if one runs (a later two-thread fit starts a new one). Not during a fit. */
+/**
+ * Stops the helper thread, if one runs; a two-thread fit started after this resolves starts a new one. A fit started
+ * before (the helper still stopping) runs its second shards on the fitting thread.
+ */
 export async function stopGbdtHelperThread(): Promise<void> {
-  const running = helper;
-  helper = undefined;
-  if (running) await running.worker.terminate();
+  await helper?.worker.terminate(); // the 'exit' listener forgets it
 }
 
 export type ShardRunner = {
@@ -76,10 +91,10 @@ export function createShardRunner(buffers: ShardBuffers, threads: number): Shard
       end() {},
     };
   }
-  const { worker, control } = helperThread();
-  const { words } = control;
+  const running = helperThread();
+  const { words } = running.control;
   let sent = Atomics.load(words, SENT);
-  worker.postMessage({ buffers, sent } satisfies HelperFit);
+  running.worker.postMessage({ buffers, sent } satisfies HelperFit);
   const send = () => {
     sent = (sent + 1) | 0;
     Atomics.store(words, SENT, sent);
@@ -90,18 +105,38 @@ export function createShardRunner(buffers: ShardBuffers, threads: number): Shard
       writeCommand(buffers, ops, entries, rootAllRows);
       send();
       runShard(buffers, 0, goesLeft);
-      let finished = Atomics.load(words, FINISHED);
-      while (finished !== sent) finished = waitForChange(words, FINISHED, finished);
-      if (Atomics.load(words, FAILED) === 1) {
-        Atomics.store(words, FAILED, 0);
-        const text = new TextDecoder().decode(control.message.slice()).replace(/\0+$/, '');
-        throw new Error(`GBDT helper thread failed: ${text}`);
+      if (claim(words, sent)) {
+        runShard(buffers, 1, goesLeft);
+        return;
       }
+      awaitHelper(running, sent);
     },
     end() {
       if (commandOps(buffers) === OP_END) return;
       writeCommand(buffers, OP_END);
       send();
+      Atomics.store(words, CLAIMED, sent); // nobody runs the end: the next fit's first command is claimable
     },
   };
+}
+
+/** Waits for the helper to finish command `sent`, which it claimed; throws what it failed with, or if it is gone. */
+export function awaitHelper(running: { worker: Worker; control: Control }, sent: number, timeoutMs = HELPER_TIMEOUT_MS): void {
+  const { words, message } = running.control;
+  const since = performance.now();
+  let finished = Atomics.load(words, FINISHED);
+  while (finished !== sent) {
+    const left = timeoutMs - (performance.now() - since);
+    if (left <= 0) {
+      if (helper === running) helper = undefined;
+      void running.worker.terminate();
+      throw new Error(`GBDT helper thread did not finish its shard in ${timeoutMs / 1000} s and was stopped; fit again`);
+    }
+    finished = waitForChange(words, FINISHED, finished, left);
+  }
+  if (Atomics.load(words, FAILED) === 1) {
+    Atomics.store(words, FAILED, 0);
+    const text = new TextDecoder().decode(message.slice()).replace(/\0+$/, '');
+    throw new Error(`GBDT helper thread failed: ${text}`);
+  }
 }

@@ -1,7 +1,7 @@
 /** The helper thread of `gbdtShardThread.ts`: runs the second shard of each command until the fit ends. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { commandOps, OP_END, runShard } from './gbdtShard.ts';
-import { controlOf, FAILED, FINISHED, type HelperFit, SENT, waitForChange } from './gbdtShardThread.ts';
+import { claim, controlOf, FAILED, FINISHED, type HelperFit, SENT, waitForChange } from './gbdtShardThread.ts';
 
 const control = controlOf(workerData as SharedArrayBuffer);
 const { words } = control;
@@ -12,6 +12,7 @@ parentPort!.on('message', ({ buffers, sent }: HelperFit) => {
   for (;;) {
     seen = waitForChange(words, SENT, seen);
     if (commandOps(buffers) & OP_END) return;
+    if (!claim(words, seen)) continue; // the fitting thread ran this shard itself
     try {
       runShard(buffers, 1, goesLeft);
     } catch (error) {
