@@ -128,7 +128,8 @@ function conditionText(condition: Condition, binary: boolean): string {
   const eq = condition.column.indexOf('=');
   if (eq > 0 && binary && condition.threshold === 0.5) {
     const feature = condition.column.slice(0, eq);
-    const value = condition.column.slice(eq + 1);
+    // quoted, so a category that reads like a condition ("3) $200 - $350") stays one value
+    const value = JSON.stringify(condition.column.slice(eq + 1));
     return condition.op === '>' ? `${feature} is ${value}` : `${feature} is not ${value}`;
   }
   if (binary && condition.threshold === 0.5) return `${condition.column} is ${condition.op === '>' ? 1 : 0}`;

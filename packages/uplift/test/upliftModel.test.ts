@@ -58,7 +58,7 @@ describe('uplift model', () => {
     assert.ok(email!.holdout.qini > 0);
     assert.equal(email!.explanation.importance[0]!.feature, 'age');
     assert.equal(sms!.explanation.importance[0]!.feature, 'channel');
-    assert.match(sms!.explanation.rules[0]!.text, /^channel is (Web|not Phone's)\b.*: \+\d+\.\d pp visit/);
+    assert.match(sms!.explanation.rules[0]!.text, /^channel is (not )?"(Web|Phone)"( and |: ).*\+\d+\.\d pp visit/);
     assert.equal(email!.selection.winner, 'T[linear(l2=0.001)]');
   });
 
