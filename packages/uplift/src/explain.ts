@@ -124,17 +124,70 @@ function growTree(x: FeatureMatrix, target: Float64Array, rows: Int32Array, dept
   };
 }
 
-function conditionText(condition: Condition, binary: boolean): string {
+/** The string feature and value of a one-hot column test (`channel=Web` > 0.5 or ≤ 0.5), if it is one. */
+function oneHotTest(condition: Condition, binary: boolean): { feature: string; value: string } | undefined {
   const eq = condition.column.indexOf('=');
-  if (eq > 0 && binary && condition.threshold === 0.5) {
-    const feature = condition.column.slice(0, eq);
-    // quoted, so a category that reads like a condition ("3) $200 - $350") stays one value
-    const value = JSON.stringify(condition.column.slice(eq + 1));
-    return condition.op === '>' ? `${feature} is ${value}` : `${feature} is not ${value}`;
+  if (!(eq > 0 && binary && condition.threshold === 0.5)) return undefined;
+  return { feature: condition.column.slice(0, eq), value: condition.column.slice(eq + 1) };
+}
+
+/**
+ * A tree path's conditions without the redundant ones, in the order their columns first appear: per numeric column
+ * the tightest bound each way; per string feature its "is" test alone when the path has one.
+ */
+function simplified(conditions: readonly Condition[], binaryColumns: ReadonlySet<string>): Condition[] {
+  const positive = new Set<string>();
+  for (const c of conditions) {
+    const test = oneHotTest(c, binaryColumns.has(c.column));
+    if (test && c.op === '>') positive.add(test.feature);
   }
-  if (binary && condition.threshold === 0.5) return `${condition.column} is ${condition.op === '>' ? 1 : 0}`;
-  const threshold = Number(condition.threshold.toPrecision(4));
-  return `${condition.column} ${condition.op === '<=' ? '≤' : '>'} ${threshold}`;
+  const kept: Condition[] = [];
+  for (const c of conditions) {
+    const test = oneHotTest(c, binaryColumns.has(c.column));
+    if (test) {
+      if (c.op === '>' || !positive.has(test.feature)) kept.push(c);
+      continue;
+    }
+    const same = kept.findIndex((k) => k.column === c.column && k.op === c.op);
+    if (same < 0) kept.push(c);
+    else if (c.op === '<=' ? c.threshold < kept[same]!.threshold : c.threshold > kept[same]!.threshold) kept[same] = c;
+  }
+  return kept;
+}
+
+const thresholdText = (threshold: number) => String(Number(threshold.toPrecision(4)));
+
+type Phrase = { column: string; lower?: number; upper?: number; flag?: 0 | 1; is?: string; isNot: string[] };
+
+function phraseText(p: Phrase): string {
+  if (p.is !== undefined) return `${p.column} is ${p.is}`;
+  if (p.isNot.length === 1) return `${p.column} is not ${p.isNot[0]}`;
+  if (p.isNot.length > 1) return `${p.column} is none of ${p.isNot.join(', ')}`;
+  if (p.flag !== undefined) return `${p.column} is ${p.flag}`;
+  if (p.lower !== undefined && p.upper !== undefined) return `${thresholdText(p.lower)} < ${p.column} ≤ ${thresholdText(p.upper)}`;
+  return p.lower !== undefined ? `${p.column} > ${thresholdText(p.lower)}` : `${p.column} ≤ ${thresholdText(p.upper!)}`;
+}
+
+/** The rule's `where`: one phrase per column or string feature, joined by "and". */
+function conditionsText(conditions: readonly Condition[], binaryColumns: ReadonlySet<string>): string {
+  if (conditions.length === 0) return 'everyone';
+  const phrases = new Map<string, Phrase>();
+  for (const c of conditions) {
+    const binary = binaryColumns.has(c.column);
+    const test = oneHotTest(c, binary);
+    const column = test ? test.feature : c.column;
+    const phrase = phrases.get(column) ?? { column, isNot: [] };
+    phrases.set(column, phrase);
+    if (test) {
+      // quoted, so a category that reads like a condition ("3) $200 - $350") stays one value
+      const value = JSON.stringify(test.value);
+      if (c.op === '>') phrase.is = value;
+      else phrase.isNot.push(value);
+    } else if (binary && c.threshold === 0.5) phrase.flag = c.op === '>' ? 1 : 0;
+    else if (c.op === '>') phrase.lower = c.threshold;
+    else phrase.upper = c.threshold;
+  }
+  return [...phrases.values()].map(phraseText).join(' and ');
 }
 
 function formatEffect(value: number, scale: number): string {
@@ -156,19 +209,20 @@ export function explainUplift(
   const scale = options.unitScale ?? 1;
   const unit = options.unit ?? '';
   const rules: UpliftRule[] = [];
-  const walk = (node: Tree, conditions: Condition[]) => {
+  const walk = (node: Tree, path: Condition[]) => {
     if (!node.leaf) {
       const column = x.names[node.column]!;
-      walk(node.left, [...conditions, { column, op: '<=', threshold: node.threshold }]);
-      walk(node.right, [...conditions, { column, op: '>', threshold: node.threshold }]);
+      walk(node.left, [...path, { column, op: '<=', threshold: node.threshold }]);
+      walk(node.right, [...path, { column, op: '>', threshold: node.threshold }]);
       return;
     }
+    const conditions = simplified(path, binaryColumns);
     const effect = differenceInMeans(y, t, node.rows);
     let predicted = 0;
     for (const i of node.rows) predicted += cate[i]!;
     predicted /= node.rows.length;
     const share = node.rows.length / x.rows;
-    const where = conditions.length ? conditions.map((c) => conditionText(c, binaryColumns.has(c.column))).join(' and ') : 'everyone';
+    const where = conditionsText(conditions, binaryColumns);
     const ci = `CI ${formatEffect(effect.ciLow, scale)} to ${formatEffect(effect.ciHigh, scale)}`;
     const text = `${where}: ${formatEffect(effect.ate, scale)}${unit}${options.outcomeName ? ` ${options.outcomeName}` : ''} (${ci}), ${(share * 100).toFixed(0)}% of customers`;
     rules.push({ conditions, text, share, rows: node.rows.length, predictedCate: predicted, effect });

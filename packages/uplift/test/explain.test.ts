@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { explainUplift } from '../src/explain.ts';
+import { featureMatrix } from '../src/matrix.ts';
 import { fitCate } from '../src/metaLearners.ts';
+import { createRandom } from '../src/random.ts';
 import { syntheticCampaign } from './synthetic.ts';
 
 describe('explainUplift', () => {
@@ -32,5 +34,43 @@ describe('explainUplift', () => {
     assert.match(top.text, /^a > [\d.]+.*: \+\d+\.\d pp visit \(CI [+-][\d.]+ to [+-][\d.]+\), \d+% of customers$/);
     const shares = explanation.rules.reduce((s, r) => s + r.share, 0);
     assert.ok(Math.abs(shares - 1) < 1e-12);
+  });
+
+  /** Random arms and outcomes over `x`: the rules' text depends only on the tree over `cate`. */
+  function explainScore(names: string[], columns: Float64Array[], cate: (row: number) => number, maxDepth: number) {
+    const rows = columns[0]!.length;
+    const random = createRandom(5);
+    const t = Uint8Array.from({ length: rows }, () => (random.next() < 0.5 ? 1 : 0));
+    const y = Float64Array.from({ length: rows }, () => (random.next() < 0.3 ? 1 : 0));
+    const x = featureMatrix(names, columns);
+    const predict = () => Float64Array.from({ length: rows }, (_, i) => cate(i));
+    return explainUplift(predict, { x, t, y }, { seed: 1, maxDepth, minShare: 0.05 }).rules.map((r) => r.text.split(':')[0]);
+  }
+
+  it('states each numeric column once, as a range when the path bounds it on both sides', () => {
+    const a = Float64Array.from({ length: 4000 }, (_, i) => i / 4000);
+    const where = explainScore(['a'], [a], (i) => (a[i]! > 0.3 && a[i]! <= 0.7 ? 0.1 : 0), 2);
+    assert.ok(
+      where.some((w) => /^0\.2\d* < a ≤ 0\.7\d*$/.test(w)),
+      where.join(' | '),
+    );
+    assert.ok(
+      where.every((w) => w.split(' and ').length === 1),
+      where.join(' | '),
+    );
+  });
+
+  it('states a string feature once: its value, or the values it is none of', () => {
+    const values = ['a', 'b', 'c'];
+    const cat = Array.from({ length: 3000 }, (_, i) => values[i % 3]!);
+    const columns = values.map((v) => Float64Array.from(cat, (c) => (c === v ? 1 : 0)));
+    const effect: Record<string, number> = { a: 0, b: 0.12, c: 0.05 };
+    const where = explainScore(
+      values.map((v) => `cat=${v}`),
+      columns,
+      (i) => effect[cat[i]!]!,
+      3,
+    );
+    assert.deepEqual(where.sort(), ['cat is "a"', 'cat is "b"', 'cat is none of "b", "a"']);
   });
 });
