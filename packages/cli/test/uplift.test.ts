@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -152,5 +152,16 @@ describe('aether uplift (end to end)', () => {
     );
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--learner must be one of auto\|s\|t\|x\|dr\|r,/);
+  });
+
+  it('fails on an arm without a single visit, naming treatment and outcome, and writes no model', () => {
+    const none = join(dir, 'novisit.csv');
+    const rows = Array.from({ length: 200 }, (_, i) => `${20 + (i % 40)},${i % 2 ? 'email' : 'none'},0`);
+    writeFileSync(none, ['age,arm,visit', ...rows].join('\n'));
+    const out = join(dir, 'never.json');
+    const run = aether('fit', '--data', none, '--treatment', 'arm', '--control', 'none', '--outcome', 'visit', '--out', out);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /treatment "email" against control "none" \(outcome "visit"\): the outcome is 1 on 0 of 200 rows/);
+    assert.equal(existsSync(out), false);
   });
 });

@@ -141,6 +141,8 @@ export async function autoSelect(candidates: readonly LearnerSpec[], data: ArmDa
         best = c;
       }
     });
+    if (best < 0)
+      throw new Error('autoSelect: the inner Qini is undefined for every candidate (an inner fold without a positive outcome?)');
     counts[best]!++;
     sum.forEach((s, r) => {
       const oof = pool[best]!.oof[r]!;

@@ -78,11 +78,22 @@ export function permutationImportance(
   return raw.map((r) => ({ ...r, share: total > 0 ? r.importance / total : 0 })).sort((a, b) => b.importance - a.importance);
 }
 
-/** A least-squares regression tree on `target`, thresholds from up to 32 quantiles per column. */
-function growTree(x: FeatureMatrix, target: Float64Array, rows: Int32Array, depth: number, minRows: number): Tree {
+/** Fewest treated and fewest control rows in a rule: its effect and CI are estimated from both. */
+const MIN_ARM_ROWS = 2;
+
+/**
+ * A least-squares regression tree on `target`, thresholds from up to 32 quantiles per column; every leaf keeps
+ * `minRows` rows and MIN_ARM_ROWS of each arm of `t`.
+ */
+function growTree(x: FeatureMatrix, t: Uint8Array, target: Float64Array, rows: Int32Array, depth: number, minRows: number): Tree {
   if (depth === 0 || rows.length < 2 * minRows) return { leaf: true, rows };
   let total = 0;
-  for (const i of rows) total += target[i]!;
+  let treated = 0;
+  for (const i of rows) {
+    total += target[i]!;
+    treated += t[i]!;
+  }
+  const armsKept = (count: number, treatedCount: number) => treatedCount >= MIN_ARM_ROWS && count - treatedCount >= MIN_ARM_ROWS;
   let best = { gain: 1e-15, column: -1, threshold: 0 };
   x.columns.forEach((column, j) => {
     const values = gather(column, rows)
@@ -98,14 +109,17 @@ function growTree(x: FeatureMatrix, target: Float64Array, rows: Int32Array, dept
     for (const threshold of thresholds) {
       let leftSum = 0;
       let leftCount = 0;
+      let leftTreated = 0;
       for (const i of rows) {
         if (column[i]! <= threshold) {
           leftSum += target[i]!;
           leftCount++;
+          leftTreated += t[i]!;
         }
       }
       const rightCount = rows.length - leftCount;
       if (leftCount < minRows || rightCount < minRows) continue;
+      if (!armsKept(leftCount, leftTreated) || !armsKept(rightCount, treated - leftTreated)) continue;
       const rightSum = total - leftSum;
       const gain = (leftSum * leftSum) / leftCount + (rightSum * rightSum) / rightCount - (total * total) / rows.length;
       if (gain > best.gain) best = { gain, column: j, threshold };
@@ -119,8 +133,8 @@ function growTree(x: FeatureMatrix, target: Float64Array, rows: Int32Array, dept
     leaf: false,
     column: best.column,
     threshold: best.threshold,
-    left: growTree(x, target, left, depth - 1, minRows),
-    right: growTree(x, target, right, depth - 1, minRows),
+    left: growTree(x, t, target, left, depth - 1, minRows),
+    right: growTree(x, t, target, right, depth - 1, minRows),
   };
 }
 
@@ -203,7 +217,7 @@ export function explainUplift(
   const { x, t, y } = data;
   const cate = predict(x);
   const minRows = Math.max(1, Math.ceil((options.minShare ?? 0.05) * x.rows));
-  const tree = growTree(x, cate, indices(x.rows), options.maxDepth ?? 3, minRows);
+  const tree = growTree(x, t, cate, indices(x.rows), options.maxDepth ?? 3, minRows);
   // 0/1 flags (e.g. `womens`) read better as "womens is 1" than as "womens > 0.5".
   const binaryColumns = new Set(x.names.filter((_, j) => x.columns[j]!.every((v) => v === 0 || v === 1)));
   const scale = options.unitScale ?? 1;

@@ -92,6 +92,28 @@ export function armRows(treatment: readonly string[], control: string, value: st
   return { rows: Int32Array.from(rows), t: tabulate(new Uint8Array(rows.length), (k) => (treatment[rows[k]!] === value ? 1 : 0)) };
 }
 
+/**
+ * Why an arm's rows cannot be fitted, or undefined: too few treated or control rows for `folds` inner folds, or an
+ * outcome without the variation an uplift model learns from.
+ */
+export function armProblem(t: Uint8Array, y: Float64Array, outcome: OutcomeType, folds: number): string | undefined {
+  let treated = 0;
+  let positives = 0;
+  for (let i = 0; i < t.length; i++) {
+    treated += t[i]!;
+    positives += y[i] === 1 ? 1 : 0;
+  }
+  const control = t.length - treated;
+  if (treated < folds || control < folds)
+    return `${treated} treated and ${control} control rows; each needs at least ${folds} (one per inner fold)`;
+  if (outcome === 'binary' && (positives < folds || t.length - positives < folds)) {
+    const which = positives < folds ? `1 on ${positives}` : `0 on ${t.length - positives}`;
+    return `the outcome is ${which} of ${t.length} rows; each value needs at least ${folds} (one per inner fold)`;
+  }
+  if (outcome === 'continuous' && y.every((v) => v === y[0])) return `the outcome is ${y[0]} on every one of ${t.length} rows`;
+  return undefined;
+}
+
 export function armMetrics(y: Float64Array, score: Float64Array, t: Uint8Array, seed: number, replicates = 100): ArmMetrics {
   const tf = Float64Array.from(t);
   return {
@@ -120,10 +142,15 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
   for (const [a, value] of treatments.entries()) {
     const { rows, t } = armRows(treatment, control, value);
     const data: ArmData = { x: takeRows(x, rows), t, y: gather(y, rows), outcome };
+    const folds = input.folds ?? AUTO_SELECT_DEFAULTS.folds;
+    const problem = armProblem(t, data.y, outcome, folds);
+    if (problem) {
+      throw new Error(`treatment "${value}" against control "${control}" (outcome "${input.outcomeColumn}"): ${problem}`);
+    }
     const armSeed = seed + 7919 * a;
     const selection = await autoSelect(candidates, data, {
       seed: armSeed,
-      folds: input.folds ?? AUTO_SELECT_DEFAULTS.folds,
+      folds,
       repeats: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1,
       steps: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.steps : 1,
       ...(input.workers === undefined ? {} : { workers: input.workers }),

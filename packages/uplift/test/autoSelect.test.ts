@@ -63,6 +63,13 @@ describe('autoSelect', () => {
     await assert.rejects(autoSelect([constant], data, { seed: 5 }), /every candidate predicted the same effect for every row/);
   });
 
+  it('fails clearly when no inner fold has a positive outcome to rank by', async () => {
+    // one visit in all: two of the three inner folds hold none, so their Qini is 0/0
+    const one = { ...data, y: new Float64Array(data.y.length) };
+    one.y[data.t.indexOf(1)] = 1;
+    await assert.rejects(autoSelect([informative], one, { seed: 5, workers: 1 }), /the inner Qini is undefined for every candidate/);
+  });
+
   it('gives the same selection on worker threads as on this thread', async () => {
     const specs = [
       ...candidates,

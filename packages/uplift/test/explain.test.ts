@@ -44,7 +44,7 @@ describe('explainUplift', () => {
     const y = Float64Array.from({ length: rows }, () => (random.next() < 0.3 ? 1 : 0));
     const x = featureMatrix(names, columns);
     const predict = () => Float64Array.from({ length: rows }, (_, i) => cate(i));
-    return explainUplift(predict, { x, t, y }, { seed: 1, maxDepth, minShare: 0.05 }).rules.map((r) => r.text.split(':')[0]);
+    return explainUplift(predict, { x, t, y }, { seed: 1, maxDepth, minShare: 0.05 }).rules.map((r) => r.text.split(':')[0]!);
   }
 
   it('states each numeric column once, as a range when the path bounds it on both sides', () => {
@@ -72,5 +72,20 @@ describe('explainUplift', () => {
       3,
     );
     assert.deepEqual(where.sort(), ['cat is "a"', 'cat is "b"', 'cat is none of "b", "a"']);
+  });
+
+  it('keeps treated and control rows in every rule, so no effect is NaN or a zero-width CI', () => {
+    const rows = 40;
+    const a = Float64Array.from({ length: rows }, (_, i) => i / rows);
+    // the rows that the CATE singles out (a < 0.1) are all treated
+    const t = Uint8Array.from({ length: rows }, (_, i) => (i < 4 || i % 2 === 0 ? 1 : 0));
+    const y = Float64Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const x = featureMatrix(['a'], [a]);
+    const predict = () => Float64Array.from(a, (v) => (v < 0.1 ? 1 : 0));
+    const { rules } = explainUplift(predict, { x, t, y }, { seed: 1, maxDepth: 3, minShare: 0.05 });
+    for (const rule of rules) {
+      assert.ok(Number.isFinite(rule.effect.ate) && rule.effect.standardError > 0, rule.text);
+      assert.doesNotMatch(rule.text, /NaN/);
+    }
   });
 });

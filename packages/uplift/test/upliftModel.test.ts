@@ -97,6 +97,37 @@ describe('uplift model', () => {
     assert.throws(() => parseModelFile({ ...json, arms: [{ ...arms[0], cate: { meta: 'q' } }] }), /arms\[0\].cate/);
   });
 
+  it('refuses an arm it cannot learn from, naming the treatment, the outcome and what is missing', async () => {
+    const table = campaignTable(600, 4);
+    const schema = inferSchema(table, ['age', 'channel']);
+    const input = {
+      schema,
+      x: encodeTable(schema, table),
+      control: 'none',
+      treatmentColumn: 'arm',
+      outcomeColumn: 'visit',
+      learner: 't' as const,
+      seed: 3,
+      candidates: linearOnly,
+    };
+    const treatment = table.rows.map((r) => r[2]!);
+    // no visit among the email arm and the control rows
+    const y = Float64Array.from(table.rows, (r) => (r[2] === 'sms' ? Number(r[3]) : 0));
+    await assert.rejects(
+      fitUpliftModel({ ...input, treatment, y }),
+      /^Error: treatment "email" against control "none" \(outcome "visit"\): the outcome is 1 on 0 of \d+ rows; each value needs at least 3/,
+    );
+    // two email rows only
+    let emails = 0;
+    const few = treatment.map((v) => (v === 'email' && ++emails > 2 ? 'sms' : v));
+    await assert.rejects(
+      fitUpliftModel({ ...input, treatment: few, y: Float64Array.from(table.rows, (r) => Number(r[3])) }),
+      /treatment "email" against control "none" \(outcome "visit"\): 2 treated and \d+ control rows; each needs at least 3/,
+    );
+    const constant = new Float64Array(table.rows.length).fill(2.5);
+    await assert.rejects(fitUpliftModel({ ...input, treatment, y: constant }), /the outcome is 2.5 on every one of \d+ rows/);
+  });
+
   it('compiles each treatment to SQL over the raw columns, quoting names and categories per dialect', () => {
     const duck = upliftSql(model, 'duckdb');
     assert.equal(duck.length, 2);
