@@ -10,7 +10,7 @@
 import { AUTO_SELECT_DEFAULTS, autoSelect, defaultCandidates } from '../src/autoSelect.ts';
 import { type Distillation, distilCate, withinSqlLimit } from '../src/distil.ts';
 import { type ArmData, type CateModel, fitCate, type LearnerSpec } from '../src/metaLearners.ts';
-import { bootstrapMetric, qiniAucScore, upliftAtK, upliftAucScore } from '../src/metrics.ts';
+import { bootstrapQini, upliftAtK, upliftAucScore } from '../src/metrics.ts';
 import { featureColumnsSql } from '../src/modelSql.ts';
 import { hillstromArm as armData, hillstromSchema as schema } from './hillstrom.ts';
 
@@ -78,7 +78,7 @@ async function runArm(
   const score = model.predict(test.x);
   const predictSeconds = (performance.now() - predictStart) / 1000;
   const t = Float64Array.from(test.t);
-  const qini = bootstrapMetric(qiniAucScore, test.y, score, t, { seed: SEED, replicates: REPLICATES });
+  const qini = bootstrapQini(test.y, score, t, { seed: SEED, replicates: REPLICATES });
   process.stderr.write(`  ${name}: qini ${qini.value.toFixed(4)} ± ${qini.standardError.toFixed(4)} (fit ${fitSeconds.toFixed(2)} s)\n`);
   return {
     model,

@@ -5,7 +5,7 @@
  * `y` is the outcome (binary or continuous), `t` the treatment flag (1 treated, 0 control).
  */
 import { createRandom } from './random.ts';
-import { indices, tabulate } from './tabulate.ts';
+import { gather, indices, tabulate } from './tabulate.ts';
 
 export type Curve = { x: Float64Array; y: Float64Array };
 type Series = ArrayLike<number>;
@@ -65,40 +65,54 @@ export function descendingOrder(score: Series): Int32Array {
   return order.reverse();
 }
 
+/** The rows in descending score order, and where each run of equal scores ends: what every curve is built from. */
+type SortedRows = { row: Int32Array; y: Float64Array; t: Float64Array; lastOfScore: Uint8Array };
+
+function sortedRows(y: Series, score: Series, t: Series): SortedRows {
+  checkLengths(y, score, t);
+  const row = descendingOrder(score);
+  const n = row.length;
+  const lastOfScore = new Uint8Array(n);
+  for (let k = 0; k < n; k++) lastOfScore[k] = k === n - 1 || score[row[k + 1]!] !== score[row[k]!] ? 1 : 0;
+  return { row, y: gather(y, row), t: gather(t, row), lastOfScore };
+}
+
 type Cumulative = { numAll: Float64Array; numTreated: Float64Array; yTreated: Float64Array; yControl: Float64Array };
 
-/** Cumulative counts at each distinct-score threshold, in descending score order. */
-function cumulativeAtThresholds(y: Series, score: Series, t: Series): Cumulative {
-  checkLengths(y, score, t);
-  const order = descendingOrder(score);
-  const n = order.length;
-  const numAll: number[] = [];
-  const numTreated: number[] = [];
-  const yTreated: number[] = [];
-  const yControl: number[] = [];
+/**
+ * Cumulative counts at each distinct-score threshold. `weights` (in sorted order) count each row that many times, as
+ * a bootstrap resample would: a threshold whose rows all weigh 0 repeats the previous point, which adds no area.
+ */
+function cumulativeAtThresholds(sorted: SortedRows, weights?: Float64Array): Cumulative {
+  const n = sorted.row.length;
+  let thresholds = 0;
+  for (let k = 0; k < n; k++) thresholds += sorted.lastOfScore[k]!;
+  const out = {
+    numAll: new Float64Array(thresholds),
+    numTreated: new Float64Array(thresholds),
+    yTreated: new Float64Array(thresholds),
+    yControl: new Float64Array(thresholds),
+  };
+  let cumAll = 0;
   let cumT = 0;
   let cumYT = 0;
   let cumYC = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    const treated = t[i]!;
-    cumT += treated;
-    if (treated === 1) cumYT += y[i]!;
-    else cumYC += y[i]!;
-    const last = k === n - 1 || score[order[k + 1]!] !== score[i];
-    if (last) {
-      numAll.push(k + 1);
-      numTreated.push(cumT);
-      yTreated.push(cumYT);
-      yControl.push(cumYC);
+  for (let k = 0, at = 0; k < n; k++) {
+    const w = weights ? weights[k]! : 1;
+    cumAll += w;
+    if (sorted.t[k] === 1) {
+      cumT += w;
+      cumYT += w * sorted.y[k]!;
+    } else cumYC += w * sorted.y[k]!;
+    if (sorted.lastOfScore[k] === 1) {
+      out.numAll[at] = cumAll;
+      out.numTreated[at] = cumT;
+      out.yTreated[at] = cumYT;
+      out.yControl[at] = cumYC;
+      at++;
     }
   }
-  return {
-    numAll: Float64Array.from(numAll),
-    numTreated: Float64Array.from(numTreated),
-    yTreated: Float64Array.from(yTreated),
-    yControl: Float64Array.from(yControl),
-  };
+  return out;
 }
 
 function startAtOrigin(x: Float64Array, values: Float64Array): Curve {
@@ -114,7 +128,7 @@ function startAtOrigin(x: Float64Array, values: Float64Array): Curve {
 
 /** `sklift.metrics.uplift_curve`. */
 export function upliftCurve(y: Series, score: Series, t: Series): Curve {
-  const c = cumulativeAtThresholds(y, score, t);
+  const c = cumulativeAtThresholds(sortedRows(y, score, t));
   const values = new Float64Array(c.numAll.length);
   for (let i = 0; i < values.length; i++) {
     const nt = c.numTreated[i]!;
@@ -128,7 +142,10 @@ export function upliftCurve(y: Series, score: Series, t: Series): Curve {
 
 /** `sklift.metrics.qini_curve`. */
 export function qiniCurve(y: Series, score: Series, t: Series): Curve {
-  const c = cumulativeAtThresholds(y, score, t);
+  return qiniCurveOf(cumulativeAtThresholds(sortedRows(y, score, t)));
+}
+
+function qiniCurveOf(c: Cumulative): Curve {
   const values = new Float64Array(c.numAll.length);
   for (let i = 0; i < values.length; i++) {
     const nt = c.numTreated[i]!;
@@ -151,12 +168,12 @@ export function perfectUpliftCurve(y: Series, t: Series): Curve {
   return upliftCurve(y, perfect, t);
 }
 
+/** The score that ranks rows perfectly for the Qini curve when effects may be negative. */
+const perfectQiniScore = (y: Series, t: Series) => tabulate(new Float64Array(y.length), (i) => y[i]! * t[i]! - y[i]! * (1 - t[i]!));
+
 /** `sklift.metrics.perfect_qini_curve`. */
 export function perfectQiniCurve(y: Series, t: Series, negativeEffect = true): Curve {
-  if (negativeEffect) {
-    const perfect = tabulate(new Float64Array(y.length), (i) => y[i]! * t[i]! - y[i]! * (1 - t[i]!));
-    return qiniCurve(y, perfect, t);
-  }
+  if (negativeEffect) return qiniCurve(y, perfectQiniScore(y, t), t);
   let sumT = 0;
   let nT = 0;
   let sumC = 0;
@@ -245,11 +262,12 @@ export function upliftAtK(y: Series, score: Series, t: Series, strategy: UpliftA
 export type BootstrapEstimate = { value: number; standardError: number; replicates: number };
 
 /**
- * A metric with its bootstrap standard error: resamples rows with replacement `replicates` times, stratified by
- * treatment so that every replicate keeps both groups.
+ * The Qini coefficient with its bootstrap standard error: rows resampled with replacement `replicates` times,
+ * stratified by treatment so that every replicate keeps both groups. A resample changes how often each row counts,
+ * not the order of the scores, so the rows are sorted once and each replicate is a weighted pass over them (the same
+ * Qini as sorting the resampled rows, ties included).
  */
-export function bootstrapMetric(
-  metric: (y: Float64Array, score: Float64Array, t: Float64Array) => number,
+export function bootstrapQini(
   y: Series,
   score: Series,
   t: Series,
@@ -258,34 +276,39 @@ export function bootstrapMetric(
   checkLengths(y, score, t);
   const replicates = options.replicates ?? 200;
   const random = createRandom(options.seed ?? 0);
+  const byScore = sortedRows(y, score, t);
+  const byPerfect = sortedRows(y, perfectQiniScore(y, t), t);
   const treated: number[] = [];
   const control: number[] = [];
   for (let i = 0; i < t.length; i++) (t[i] === 1 ? treated : control).push(i);
   const n = y.length;
-  const by = new Float64Array(n);
-  const bs = new Float64Array(n);
-  const bt = new Float64Array(n);
+  const counts = new Float64Array(n);
+  const scoreWeights = new Float64Array(n);
+  const perfectWeights = new Float64Array(n);
   let sum = 0;
   let sumSq = 0;
   for (let r = 0; r < replicates; r++) {
-    let k = 0;
+    counts.fill(0);
     for (const group of [treated, control]) {
       for (let j = 0; j < group.length; j++) {
         const i = group[random.nextInt(group.length)]!;
-        by[k] = y[i]!;
-        bs[k] = score[i]!;
-        bt[k] = t[i]!;
-        k++;
+        counts[i] = counts[i]! + 1;
       }
     }
-    const value = metric(by, bs, bt);
+    for (let k = 0; k < n; k++) {
+      scoreWeights[k] = counts[byScore.row[k]!]!;
+      perfectWeights[k] = counts[byPerfect.row[k]!]!;
+    }
+    const actual = qiniCurveOf(cumulativeAtThresholds(byScore, scoreWeights));
+    const perfect = qiniCurveOf(cumulativeAtThresholds(byPerfect, perfectWeights));
+    const value = normalisedArea(actual, perfect);
     sum += value;
     sumSq += value * value;
   }
   const m = sum / replicates;
   const variance = replicates > 1 ? (sumSq - replicates * m * m) / (replicates - 1) : 0;
   return {
-    value: metric(Float64Array.from(y), Float64Array.from(score), Float64Array.from(t)),
+    value: normalisedArea(qiniCurveOf(cumulativeAtThresholds(byScore)), qiniCurveOf(cumulativeAtThresholds(byPerfect))),
     standardError: Math.sqrt(Math.max(0, variance)),
     replicates,
   };

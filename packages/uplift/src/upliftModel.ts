@@ -10,7 +10,7 @@ import type { FeatureSchema } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
-import { bootstrapMetric, qiniAucScore, upliftAtK, upliftAucScore } from './metrics.ts';
+import { bootstrapQini, qiniAucScore, upliftAtK, upliftAucScore } from './metrics.ts';
 import { featureColumnsSql } from './modelSql.ts';
 import { gather, tabulate } from './tabulate.ts';
 
@@ -119,7 +119,7 @@ export function armMetrics(y: Float64Array, score: Float64Array, t: Uint8Array, 
   return {
     rows: y.length,
     qini: qiniAucScore(y, score, tf),
-    qiniStandardError: bootstrapMetric(qiniAucScore, y, score, tf, { seed, replicates }).standardError,
+    qiniStandardError: bootstrapQini(y, score, tf, { seed, replicates }).standardError,
     auuc: upliftAucScore(y, score, tf),
     upliftAt10: upliftAtK(y, score, tf, 'overall', 0.1),
     upliftAt20: upliftAtK(y, score, tf, 'overall', 0.2),

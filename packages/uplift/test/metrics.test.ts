@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
-  bootstrapMetric,
+  bootstrapQini,
   descendingOrder,
   perfectQiniCurve,
   qiniAucScore,
@@ -87,11 +87,36 @@ describe('metrics', () => {
 
   it('gives a positive bootstrap standard error, reproducible for a seed', () => {
     const c = golden.cases.find((candidate) => candidate.name === 'random_1000')!;
-    const a = bootstrapMetric(qiniAucScore, c.y, c.score, c.t, { replicates: 50, seed: 7 });
-    const b = bootstrapMetric(qiniAucScore, c.y, c.score, c.t, { replicates: 50, seed: 7 });
+    const a = bootstrapQini(c.y, c.score, c.t, { replicates: 50, seed: 7 });
+    const b = bootstrapQini(c.y, c.score, c.t, { replicates: 50, seed: 7 });
     assert.deepEqual(a, b);
     assert.ok(a.standardError > 0.001 && a.standardError < 0.2, String(a.standardError));
     assertClose(a.value, c.expected.qini_auc_score, 'value');
+  });
+
+  it('bootstraps exactly as resampling the rows and scoring each resample would, ties included', () => {
+    for (const c of golden.cases.filter((candidate) => candidate.y.length >= 20)) {
+      const replicates = 30;
+      // the definition: draw each group's rows with replacement, then score the resampled rows
+      const random = createRandom(11);
+      const groups = [0, 1].map((g) => c.t.flatMap((v, i) => (v === 1 - g ? [i] : [])));
+      const values: number[] = [];
+      for (let r = 0; r < replicates; r++) {
+        const rows = groups.flatMap((group) => group.map(() => group[random.nextInt(group.length)]!));
+        values.push(
+          qiniAucScore(
+            rows.map((i) => c.y[i]!),
+            rows.map((i) => c.score[i]!),
+            rows.map((i) => c.t[i]!),
+          ),
+        );
+      }
+      const mean = values.reduce((a, v) => a + v, 0) / replicates;
+      const se = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (replicates - 1));
+      const fast = bootstrapQini(c.y, c.score, c.t, { replicates, seed: 11 });
+      assert.ok(Math.abs(fast.standardError - se) < 1e-12, `${c.name}: ${fast.standardError} vs ${se}`);
+      assertClose(fast.value, c.expected.qini_auc_score, c.name);
+    }
   });
 
   it('rejects inconsistent lengths and an out-of-range k', () => {
