@@ -273,10 +273,9 @@ export function bootstrapQini(
   t: Series,
   options: { replicates?: number; seed?: number } = {},
 ): BootstrapEstimate {
-  checkLengths(y, score, t);
   const replicates = options.replicates ?? 200;
   const random = createRandom(options.seed ?? 0);
-  const byScore = sortedRows(y, score, t);
+  const byScore = sortedRows(y, score, t); // checks the lengths
   const byPerfect = sortedRows(y, perfectQiniScore(y, t), t);
   const treated: number[] = [];
   const control: number[] = [];

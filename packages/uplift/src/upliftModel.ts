@@ -10,7 +10,7 @@ import type { FeatureSchema } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
-import { bootstrapQini, qiniAucScore, upliftAtK, upliftAucScore } from './metrics.ts';
+import { bootstrapQini, upliftAtK, upliftAucScore } from './metrics.ts';
 import { featureColumnsSql } from './modelSql.ts';
 import { gather, tabulate } from './tabulate.ts';
 
@@ -116,10 +116,11 @@ export function armProblem(t: Uint8Array, y: Float64Array, outcome: OutcomeType,
 
 export function armMetrics(y: Float64Array, score: Float64Array, t: Uint8Array, seed: number, replicates = 100): ArmMetrics {
   const tf = Float64Array.from(t);
+  const qini = bootstrapQini(y, score, tf, { seed, replicates });
   return {
     rows: y.length,
-    qini: qiniAucScore(y, score, tf),
-    qiniStandardError: bootstrapQini(y, score, tf, { seed, replicates }).standardError,
+    qini: qini.value,
+    qiniStandardError: qini.standardError,
     auuc: upliftAucScore(y, score, tf),
     upliftAt10: upliftAtK(y, score, tf, 'overall', 0.1),
     upliftAt20: upliftAtK(y, score, tf, 'overall', 0.2),
