@@ -14,6 +14,10 @@ function aether(...args: string[]) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** `aether uplift fit` of `data` (treatment column arm, control none, outcome visit) into `out`. */
+const fit = (data: string, out: string, ...extra: string[]) =>
+  aether('fit', '--data', data, '--treatment', 'arm', '--control', 'none', '--outcome', 'visit', '--out', out, ...extra);
+
 /** A seeded campaign CSV: 'email' lifts visits of young customers; written with a BOM, CRLF and no final newline. */
 function campaignCsv(n: number, seed: number): string {
   let state = seed;
@@ -40,23 +44,7 @@ writeFileSync(test, campaignCsv(600, 2));
 
 describe('aether uplift (end to end)', () => {
   it('fits a model file from a CSV with a BOM, CRLF and quoted fields', () => {
-    const run = aether(
-      'fit',
-      '--data',
-      train,
-      '--treatment',
-      'arm',
-      '--control',
-      'none',
-      '--outcome',
-      'visit',
-      '--learner',
-      't',
-      '--seed',
-      '1',
-      '--out',
-      model,
-    );
+    const run = fit(train, model, '--learner', 't', '--seed', '1');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /email vs none: T\[linear/);
     assert.match(
@@ -95,6 +83,51 @@ describe('aether uplift (end to end)', () => {
     assert.ok(result.treatments[0].ate.ciLow < result.treatments[0].ate.ciHigh);
   });
 
+  it('says which treatments it could not evaluate and which rows it left out', () => {
+    const other = join(dir, 'other.csv');
+    const lines = readFileSync(test, 'utf8')
+      .replace(/^\ufeff/, '')
+      .split('\r\n');
+    const renamed = lines.map((line, i) => (i > 0 && i % 3 === 0 ? line.replace(',none,', ',push,') : line));
+    writeFileSync(other, renamed.join('\n'));
+    const pushRows = renamed.filter((line) => line.includes(',push,')).length;
+    const table = aether('evaluate', '--model', model, '--data', other);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, new RegExp(`\nleft out: ${pushRows} row\\(s\\) of "push" \\(not a treatment of this model\\)\n$`));
+    const json = JSON.parse(aether('evaluate', '--model', model, '--data', other, '--json').stdout);
+    assert.deepEqual(json.unknownTreatments, [{ value: 'push', rows: pushRows }]);
+    assert.equal(json.treatments[0].rows, 600 - pushRows);
+    assert.deepEqual(json.notEvaluated, []);
+    const onlyControl = join(dir, 'onlycontrol.csv');
+    writeFileSync(onlyControl, lines.filter((line, i) => i === 0 || line.includes(',none,')).join('\n'));
+    const none = aether('evaluate', '--model', model, '--data', onlyControl);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /nothing to evaluate: no row has treatment "email"/);
+  });
+
+  it('refuses an outcome other than 0 or 1 for a binary model, naming line and column', () => {
+    const counts = join(dir, 'counts.csv');
+    writeFileSync(counts, 'age,segment,arm,visit\n30,small,none,1\n31,small,email,2\n');
+    const run = aether('evaluate', '--model', model, '--data', counts);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /counts\.csv: line 3, column "visit": the model's outcome is binary \(0 or 1\), got "2"/);
+  });
+
+  it('refuses a CSV with only a header, and an output directory that does not exist before fitting', () => {
+    const header = join(dir, 'header.csv');
+    writeFileSync(header, 'age,segment,arm,visit\n');
+    const empty = fit(header, join(dir, 'e.json'));
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /header\.csv: no data rows \(only the header\)/);
+    const missingDir = join(dir, 'no-such-dir', 'model.json');
+    const run = fit(train, missingDir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--out .*model\.json: directory .*no-such-dir does not exist/);
+    assert.doesNotMatch(run.stdout, /fitted/);
+    const predict = aether('predict', '--model', model, '--data', test, '--out', missingDir);
+    assert.equal(predict.code, 2);
+  });
+
   it('fails on a bad CSV naming the line and column, with a non-zero exit code', () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'age,segment,arm,visit\n30,small,none,1\n31,sm"all,email,0\n');
@@ -120,36 +153,10 @@ describe('aether uplift (end to end)', () => {
   it('fails on a non-numeric outcome naming line and column, and on usage errors with exit code 2', () => {
     const bad = join(dir, 'outcome.csv');
     writeFileSync(bad, 'age,arm,visit\n30,none,1\n31,email,yes');
-    const run = aether(
-      'fit',
-      '--data',
-      bad,
-      '--treatment',
-      'arm',
-      '--control',
-      'none',
-      '--outcome',
-      'visit',
-      '--out',
-      join(dir, 'm2.json'),
-    );
+    const run = fit(bad, join(dir, 'm2.json'));
     assert.equal(run.code, 1);
     assert.match(run.stderr, /line 3, column "visit": expected a number, got "yes"/);
-    const usage = aether(
-      'fit',
-      '--data',
-      train,
-      '--treatment',
-      'arm',
-      '--control',
-      'none',
-      '--outcome',
-      'visit',
-      '--out',
-      model,
-      '--learner',
-      'magic',
-    );
+    const usage = fit(train, model, '--learner', 'magic');
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--learner must be one of auto\|s\|t\|x\|dr\|r,/);
   });
@@ -159,7 +166,7 @@ describe('aether uplift (end to end)', () => {
     const rows = Array.from({ length: 200 }, (_, i) => `${20 + (i % 40)},${i % 2 ? 'email' : 'none'},0`);
     writeFileSync(none, ['age,arm,visit', ...rows].join('\n'));
     const out = join(dir, 'never.json');
-    const run = aether('fit', '--data', none, '--treatment', 'arm', '--control', 'none', '--outcome', 'visit', '--out', out);
+    const run = fit(none, out);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /treatment "email" against control "none" \(outcome "visit"\): the outcome is 1 on 0 of 200 rows/);
     assert.equal(existsSync(out), false);

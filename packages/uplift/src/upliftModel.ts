@@ -196,29 +196,61 @@ export function predictUplift(model: UpliftModel, x: FeatureMatrix): { treatment
 
 export type ArmEvaluation = ArmMetrics & { treatment: string; ate: AteEstimate };
 
-/** Holdout evaluation per treatment on labelled rows (each arm on its treated rows plus the control rows). */
+export type UpliftEvaluation = {
+  treatments: ArmEvaluation[];
+  /** Treatments of the model that the data cannot evaluate (none of its rows, or no control rows), with the reason. */
+  notEvaluated: { treatment: string; reason: string }[];
+  /** Values of the treatment column that are neither the control nor a treatment of the model: their rows are left out. */
+  unknownTreatments: { value: string; rows: number }[];
+};
+
+/**
+ * Holdout evaluation per treatment on labelled rows (each arm on its treated rows plus the control rows). Arms the
+ * data hold no rows of are listed as not evaluated, and rows of treatments the model does not know are counted, so
+ * nothing is left out silently; it throws when no arm can be evaluated.
+ */
 export function evaluateUplift(
   model: UpliftModel,
   x: FeatureMatrix,
   treatment: readonly string[],
   y: Float64Array,
   options: { seed?: number; replicates?: number } = {},
-): ArmEvaluation[] {
+): UpliftEvaluation {
+  if (treatment.length !== x.rows || y.length !== x.rows)
+    throw new Error(`${x.rows} rows, ${treatment.length} treatments, ${y.length} outcomes`);
   const seed = options.seed ?? model.seed;
-  return model.arms.map((arm, a) => {
-    const { rows, t } = armRows(treatment, model.control, arm.treatment);
-    let treated = 0;
-    for (const flag of t) treated += flag;
-    if (treated === 0 || treated === t.length) {
-      throw new Error(`evaluation data need rows of treatment "${arm.treatment}" and of control "${model.control}"`);
+  const known = new Set([model.control, ...model.arms.map((arm) => arm.treatment)]);
+  const counts = new Map<string, number>();
+  for (const value of treatment) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const controlRows = counts.get(model.control) ?? 0;
+  const evaluation: UpliftEvaluation = {
+    treatments: [],
+    notEvaluated: [],
+    unknownTreatments: [...counts]
+      .filter(([value]) => !known.has(value))
+      .map(([value, rows]) => ({ value, rows }))
+      .sort((a, b) => (a.value < b.value ? -1 : 1)),
+  };
+  model.arms.forEach((arm, a) => {
+    const treated = counts.get(arm.treatment) ?? 0;
+    if (treated === 0 || controlRows === 0) {
+      const reason = treated === 0 ? `no row has treatment "${arm.treatment}"` : `no row has the control "${model.control}"`;
+      evaluation.notEvaluated.push({ treatment: arm.treatment, reason });
+      return;
     }
+    const { rows, t } = armRows(treatment, model.control, arm.treatment);
     const armX = takeRows(x, rows);
     const armY = gather(y, rows);
     const score = arm.cate.predict(armX);
-    return {
+    evaluation.treatments.push({
       treatment: arm.treatment,
       ...armMetrics(armY, score, t, seed + a, options.replicates),
       ate: aipwAte({ x: armX, t, y: armY, outcome: model.outcome }, { seed: seed + a }),
-    };
+    });
   });
+  if (evaluation.treatments.length === 0) {
+    const reasons = [...new Set(evaluation.notEvaluated.map((n) => n.reason))].join('; ');
+    throw new Error(`nothing to evaluate: ${reasons} (evaluation needs rows of a treatment and of the control)`);
+  }
+  return evaluation;
 }

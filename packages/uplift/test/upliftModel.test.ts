@@ -74,7 +74,31 @@ describe('uplift model', () => {
       Float64Array.from(test.rows, (r) => Number(r[3])),
       { replicates: 20 },
     );
-    assert.ok(evaluation.every((e) => e.qini > 0 && e.qiniStandardError > 0 && e.ate.method === 'aipw'));
+    assert.deepEqual(
+      evaluation.treatments.map((e) => e.treatment),
+      ['email', 'sms'],
+    );
+    assert.ok(evaluation.treatments.every((e) => e.qini > 0 && e.qiniStandardError > 0 && e.ate.method === 'aipw'));
+    assert.deepEqual([evaluation.notEvaluated, evaluation.unknownTreatments], [[], []]);
+  });
+
+  it('evaluates the arms the data hold, listing the others and counting rows of treatments it does not know', () => {
+    const test = campaignTable(1500, 2);
+    const treatment = test.rows.map((r) => (r[2] === 'sms' ? 'push' : r[2]!));
+    const y = Float64Array.from(test.rows, (r) => Number(r[3]));
+    const x = encodeTable(model.schema, test);
+    const evaluation = evaluateUplift(model, x, treatment, y, { replicates: 5 });
+    assert.deepEqual(
+      evaluation.treatments.map((e) => [e.treatment, e.rows]),
+      [['email', treatment.filter((v) => v !== 'push').length]],
+    );
+    assert.deepEqual(evaluation.notEvaluated, [{ treatment: 'sms', reason: 'no row has treatment "sms"' }]);
+    assert.deepEqual(evaluation.unknownTreatments, [{ value: 'push', rows: treatment.filter((v) => v === 'push').length }]);
+    const noControl = test.rows.map((r) => (r[2] === 'none' ? 'holdout' : r[2]!));
+    assert.throws(
+      () => evaluateUplift(model, x, noControl, y, { replicates: 5 }),
+      /^Error: nothing to evaluate: no row has the control "none" \(evaluation needs rows of a treatment and of the control\)$/,
+    );
   });
 
   it('serialises to versioned JSON and predicts identically after loading', () => {

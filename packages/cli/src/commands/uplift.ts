@@ -2,19 +2,20 @@
  * `aether uplift fit|predict|evaluate|sql`: the analyst's way to fit a CATE model on a CSV of a randomised campaign,
  * score another CSV, evaluate it on labelled rows, and print the model as SQL for the warehouse.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CsvTable, formatCsv, parseCsv } from '@aether/csv/csv';
 import { encodeTable, inferSchema, parseNumber } from '@aether/uplift/encoding';
 import { modelToJSON, parseModelFile } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
 import {
-  type ArmEvaluation,
   evaluateUplift,
   fitUpliftModel,
   LEARNER_CHOICES,
   type LearnerChoice,
   predictUplift,
+  type UpliftEvaluation,
   type UpliftModel,
 } from '@aether/uplift/upliftModel';
 import { type Command, commandGroup, UsageError } from '../command.ts';
@@ -64,10 +65,27 @@ function readCsv(path: string): CsvTable {
   } catch (error) {
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }
+  let table: CsvTable;
   try {
-    return parseCsv(text);
+    table = parseCsv(text);
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`);
+  }
+  if (table.rows.length === 0) throw new Error(`${path}: no data rows (only the header)`);
+  return table;
+}
+
+/** Fails before any work when `path`'s directory is missing, so a long fit does not end in a lost write. */
+function checkWritable(path: string, flag: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag} ${path}: directory ${dir} does not exist`);
+}
+
+function writeOutput(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new Error(`cannot write ${path}: ${(error as Error).message}`);
   }
 }
 
@@ -87,7 +105,8 @@ function column(table: CsvTable, name: string, role: string, path: string): numb
   return index;
 }
 
-function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string) {
+/** The treatment and outcome columns; with `binary`, an outcome other than 0 or 1 is an error (a binary model's data). */
+function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string, binary = false) {
   const ti = column(table, treatmentColumn, 'treatment', path);
   const oi = column(table, outcomeColumn, 'outcome', path);
   const treatment = table.rows.map((row, r) => {
@@ -99,6 +118,10 @@ function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: str
     const value = parseNumber(row[oi]!);
     if (Number.isNaN(value))
       throw new Error(`${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number, got ${JSON.stringify(row[oi])}`);
+    if (binary && value !== 0 && value !== 1)
+      throw new Error(
+        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": the model's outcome is binary (0 or 1), got ${JSON.stringify(row[oi])}`,
+      );
     return value;
   });
   return { treatment, y };
@@ -130,6 +153,7 @@ async function runFit(argv: string[]): Promise<number> {
   const control = required(v, 'control');
   const outcomeColumn = required(v, 'outcome');
   const out = required(v, 'out');
+  checkWritable(out, 'out');
   const learner = (v.learner ?? 'auto') as string;
   if (!(LEARNER_CHOICES as readonly string[]).includes(learner))
     throw new UsageError(`--learner must be one of ${LEARNER_CHOICES.join('|')}, got "${learner}"`);
@@ -163,7 +187,7 @@ async function runFit(argv: string[]): Promise<number> {
     learner: learner as LearnerChoice,
     seed,
   });
-  writeFileSync(out, `${JSON.stringify(modelToJSON(model), null, 1)}\n`);
+  writeOutput(out, `${JSON.stringify(modelToJSON(model), null, 1)}\n`);
   console.log(`fitted ${model.arms.length} treatment(s) on ${model.rows} rows (${model.outcome} outcome "${outcomeColumn}"); wrote ${out}`);
   for (const arm of model.arms) {
     const unit = model.outcome === 'binary' ? ' pp' : '';
@@ -187,19 +211,20 @@ async function runPredict(argv: string[]): Promise<number> {
   const model = readModel(required(v, 'model'));
   const dataPath = required(v, 'data');
   const out = required(v, 'out');
+  checkWritable(out, 'out');
   const table = readCsv(dataPath);
   const predictions = predictUplift(model, encode(model, table, dataPath));
   const header = ['row_index', ...predictions.map((p) => `uplift_${p.treatment}`)];
   const rows = table.rows.map((_, i) => [i, ...predictions.map((p) => p.uplift[i]!)]);
-  writeFileSync(out, formatCsv(header, rows));
+  writeOutput(out, formatCsv(header, rows));
   console.log(`scored ${table.rows.length} rows for ${predictions.length} treatment(s); wrote ${out}`);
   return 0;
 }
 
-function evaluationTable(model: UpliftModel, evaluations: ArmEvaluation[]): string {
+function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): string {
   const header = ['treatment', 'rows', 'qini', 'qini_se', 'auuc', 'uplift@10', 'uplift@20', 'uplift@30', 'ate', 'ate_95ci'];
   const f = (n: number) => n.toFixed(4);
-  const rows = evaluations.map((e) => [
+  const rows = evaluation.treatments.map((e) => [
     e.treatment,
     String(e.rows),
     f(e.qini),
@@ -213,7 +238,11 @@ function evaluationTable(model: UpliftModel, evaluations: ArmEvaluation[]): stri
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ');
-  return [`outcome "${model.outcomeColumn}", control "${model.control}"`, line(header), ...rows.map(line)].join('\n');
+  const notes = [
+    ...evaluation.notEvaluated.map((n) => `not evaluated: "${n.treatment}" (${n.reason})`),
+    ...evaluation.unknownTreatments.map((u) => `left out: ${u.rows} row(s) of "${u.value}" (not a treatment of this model)`),
+  ];
+  return [`outcome "${model.outcomeColumn}", control "${model.control}"`, line(header), ...rows.map(line), ...notes].join('\n');
 }
 
 async function runEvaluate(argv: string[]): Promise<number> {
@@ -222,12 +251,11 @@ async function runEvaluate(argv: string[]): Promise<number> {
   const dataPath = required(v, 'data');
   const table = readCsv(dataPath);
   const x = encode(model, table, dataPath);
-  const { treatment, y } = treatmentAndOutcome(table, dataPath, model.treatmentColumn, model.outcomeColumn);
-  const evaluations = evaluateUplift(model, x, treatment, y);
+  const binary = model.outcome === 'binary';
+  const { treatment, y } = treatmentAndOutcome(table, dataPath, model.treatmentColumn, model.outcomeColumn, binary);
+  const evaluation = evaluateUplift(model, x, treatment, y);
   console.log(
-    v.json
-      ? JSON.stringify({ outcome: model.outcomeColumn, control: model.control, treatments: evaluations })
-      : evaluationTable(model, evaluations),
+    v.json ? JSON.stringify({ outcome: model.outcomeColumn, control: model.control, ...evaluation }) : evaluationTable(model, evaluation),
   );
   return 0;
 }
@@ -239,7 +267,7 @@ async function runSql(argv: string[]): Promise<number> {
   if (dialect !== 'duckdb' && dialect !== 'bigquery') throw new UsageError(`--dialect must be duckdb or bigquery, got "${dialect}"`);
   const text = JSON.stringify({ dialect, treatments: upliftSql(model, dialect) });
   if (typeof v.out === 'string') {
-    writeFileSync(v.out, `${text}\n`);
+    writeOutput(v.out, `${text}\n`);
     console.log(`wrote ${v.out}`);
   } else console.log(text);
   return 0;
