@@ -47,6 +47,7 @@ describe('aether uplift (end to end)', () => {
     const run = fit(train, model, '--learner', 't', '--seed', '1');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /email vs none: T\[linear/);
+    assert.match(run.stdout, /\nfeatures: age \(number\), segment \(2 values\)\n/);
     assert.match(
       run.stdout,
       /effect sizes shrunk toward the ATE by calibration: slope (0\.\d\d|1\.00) \(estimated -?\d+\.\d\d; 1 = as predicted\)/,
@@ -111,6 +112,19 @@ describe('aether uplift (end to end)', () => {
     const run = aether('evaluate', '--model', model, '--data', counts);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /counts\.csv: line 3, column "visit": the model's outcome is binary \(0 or 1\), got "2"/);
+  });
+
+  it('refuses an id column among the default features at once, naming it, and writes no model', () => {
+    const withId = join(dir, 'withid.csv');
+    const lines = readFileSync(train, 'utf8')
+      .replace(/^\ufeff/, '')
+      .split('\r\n');
+    writeFileSync(withId, lines.map((line, i) => `${i === 0 ? 'customer_id' : `c${i}`},${line}`).join('\n'));
+    const out = join(dir, 'id.json');
+    const run = fit(withId, out);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /withid\.csv: column "customer_id" has 1500 distinct text values, and one-hot encoding takes at most 100/);
+    assert.equal(existsSync(out), false);
   });
 
   it('refuses a CSV with only a header, and an output directory that does not exist before fitting', () => {

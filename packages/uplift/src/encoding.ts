@@ -31,16 +31,42 @@ function columnIndex(table: StringTable, name: string, what: string): number {
   return index;
 }
 
-/** Infers a schema: a column whose non-empty cells all parse as numbers is numeric, any other is one-hot encoded. */
+/** One-hot encoding a column of more values than this is refused: each value becomes a feature column (and SQL). */
+export const MAX_CATEGORIES = 100;
+
+/**
+ * Infers a schema: a column whose non-empty cells all parse as numbers is numeric, any other is one-hot encoded.
+ * A string column of more than MAX_CATEGORIES values (an id, or numbers with a stray text cell) is an error that
+ * says which: one-hot encoding it would make a column per value.
+ */
 export function inferSchema(table: StringTable, columns: readonly string[]): FeatureSchema {
   return {
     features: columns.map((name): FeatureSpec => {
       const index = columnIndex(table, name, 'a requested feature');
-      if (table.rows.every((row) => isNumeric(row[index]!))) return { name, type: 'number' };
+      const firstText = table.rows.findIndex((row) => !isNumeric(row[index]!));
+      if (firstText < 0) return { name, type: 'number' };
       const categories = [...new Set(table.rows.map((row) => row[index]!).filter((cell) => cell !== ''))].sort();
+      if (categories.length > MAX_CATEGORIES) throw new Error(tooManyCategories(table, name, index, categories.length, firstText));
       return { name, type: 'category', categories };
     }),
   };
+}
+
+function tooManyCategories(table: StringTable, name: string, index: number, distinct: number, firstText: number): string {
+  let numbers = 0;
+  let filled = 0;
+  for (const row of table.rows) {
+    const cell = row[index]!;
+    if (cell.trim() === '') continue;
+    filled++;
+    if (isNumeric(cell)) numbers++;
+  }
+  const where = table.lines?.[firstText] !== undefined ? `line ${table.lines[firstText]}` : `row ${firstText}`;
+  if (numbers > filled / 2) {
+    const text = filled - numbers;
+    return `column "${name}" is numeric but for ${text} of its ${filled} non-empty cells (${where} holds ${JSON.stringify(table.rows[firstText]![index])}): make them empty (read as missing) or leave the column out of the features; as text it would be ${distinct} categories, and one-hot encoding takes at most ${MAX_CATEGORIES}`;
+  }
+  return `column "${name}" has ${distinct} distinct text values, and one-hot encoding takes at most ${MAX_CATEGORIES}: leave it out of the features or group its values`;
 }
 
 /** The encoded column names: a numeric feature keeps its name, a category becomes `name=value` per category. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkSchema, encodedNames, encodeTable, inferSchema } from '../src/encoding.ts';
+import { checkSchema, encodedNames, encodeTable, inferSchema, MAX_CATEGORIES } from '../src/encoding.ts';
 
 const table = {
   header: ['recency', 'channel', 'history'],
@@ -52,6 +52,26 @@ describe('feature encoding', () => {
       () => encodeTable(schema, { header: ['recency'], rows: [['1'], ['soon']], lines: [2, 3] }),
       /column "recency" is numeric in the model, but line 3 holds "soon"/,
     );
+  });
+
+  it('refuses to one-hot encode a column of more than MAX_CATEGORIES values, saying whether it is an id or stray text', () => {
+    const n = MAX_CATEGORIES + 1;
+    const ids = { header: ['id'], rows: Array.from({ length: n }, (_, i) => [`c${i}`]) };
+    assert.throws(
+      () => inferSchema(ids, ['id']),
+      new RegExp(`^Error: column "id" has ${n} distinct text values, and one-hot encoding takes at most ${MAX_CATEGORIES}: leave it`),
+    );
+    const amounts = Array.from({ length: n }, (_, i) => [String(i * 1.5)]);
+    amounts[7] = ['n/a'];
+    const lines = amounts.map((_, i) => i + 2);
+    assert.throws(
+      () => inferSchema({ header: ['spend'], rows: amounts, lines }, ['spend']),
+      new RegExp(`^Error: column "spend" is numeric but for 1 of its ${n} non-empty cells \\(line 9 holds "n/a"\\): make them empty`),
+    );
+    const codes = { header: ['children'], rows: Array.from({ length: 3 * MAX_CATEGORIES }, (_, i) => [['0', '1', '2', '3+'][i % 4]!]) };
+    assert.deepEqual(inferSchema(codes, ['children']).features, [
+      { name: 'children', type: 'category', categories: ['0', '1', '2', '3+'] },
+    ]);
   });
 
   it('checks a schema read from a file', () => {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CsvTable, formatCsv, parseCsv } from '@aether/csv/csv';
-import { encodeTable, inferSchema, parseNumber } from '@aether/uplift/encoding';
+import { encodeTable, type FeatureSchema, inferSchema, parseNumber } from '@aether/uplift/encoding';
 import { modelToJSON, parseModelFile } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
 import {
@@ -175,7 +175,12 @@ async function runFit(argv: string[]): Promise<number> {
       throw new UsageError(`--features must not include the ${feature === treatmentColumn ? 'treatment' : 'outcome'} column "${feature}"`);
   }
   if (features.length === 0) throw new UsageError('no feature columns');
-  const schema = inferSchema(table, features);
+  let schema: FeatureSchema;
+  try {
+    schema = inferSchema(table, features);
+  } catch (error) {
+    throw new Error(`${dataPath}: ${(error as Error).message}`);
+  }
   const model = await fitUpliftModel({
     schema,
     x: encodeTable(schema, table),
@@ -189,6 +194,8 @@ async function runFit(argv: string[]): Promise<number> {
   });
   writeOutput(out, `${JSON.stringify(modelToJSON(model), null, 1)}\n`);
   console.log(`fitted ${model.arms.length} treatment(s) on ${model.rows} rows (${model.outcome} outcome "${outcomeColumn}"); wrote ${out}`);
+  const described = schema.features.map((f) => (f.type === 'number' ? `${f.name} (number)` : `${f.name} (${f.categories.length} values)`));
+  console.log(`features: ${described.join(', ')}`);
   for (const arm of model.arms) {
     const unit = model.outcome === 'binary' ? ' pp' : '';
     const scale = model.outcome === 'binary' ? pct : (n: number) => n.toPrecision(4);
