@@ -127,6 +127,24 @@ describe('aether uplift (end to end)', () => {
     assert.equal(existsSync(out), false);
   });
 
+  it('names the values of the treatment column when the control value is not among them', () => {
+    const run = aether(
+      'fit',
+      '--data',
+      train,
+      '--treatment',
+      'arm',
+      '--control',
+      'None',
+      '--outcome',
+      'visit',
+      '--out',
+      join(dir, 'c.json'),
+    );
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /no row has control value "None" in column "arm"; its values are "email", "none"\n/);
+  });
+
   it('refuses a CSV with only a header, and an output directory that does not exist before fitting', () => {
     const header = join(dir, 'header.csv');
     writeFileSync(header, 'age,segment,arm,visit\n');

@@ -134,7 +134,14 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
     throw new Error(`${x.rows} rows, ${treatment.length} treatments, ${y.length} outcomes`);
   for (let i = 0; i < y.length; i++)
     if (!Number.isFinite(y[i])) throw new Error(`outcome "${input.outcomeColumn}" is missing or not a number in row ${i}`);
-  if (!treatment.includes(control)) throw new Error(`no row has control value "${control}" in column "${input.treatmentColumn}"`);
+  if (!treatment.includes(control)) {
+    const values = [...new Set(treatment)].sort();
+    const listed = values.slice(0, 10).map((v) => JSON.stringify(v));
+    const more = values.length > 10 ? `, … (${values.length} in all)` : '';
+    throw new Error(
+      `no row has control value "${control}" in column "${input.treatmentColumn}"; its values are ${listed.join(', ')}${more}`,
+    );
+  }
   const treatments = treatmentValues(treatment, control);
   if (treatments.length === 0) throw new Error(`column "${input.treatmentColumn}" holds only the control value "${control}"`);
   const outcome = outcomeTypeOf(y);
