@@ -13,7 +13,11 @@ import { sqlNumber } from './sqlText.ts';
 import { gather, tabulate } from './tabulate.ts';
 
 export type OutcomeType = 'binary' | 'continuous';
-export type PropensitySpec = 'constant' | 'logistic';
+/**
+ * The treatment probability: 'constant' estimates it as the arm's treated share, 'logistic' by a model of the
+ * features, and a number is the experiment's known design probability (e.g. 0.5), used as given.
+ */
+export type PropensitySpec = 'constant' | 'logistic' | number;
 
 export type LearnerSpec =
   | { meta: 's'; base: BaseSpec; interactions: boolean }
@@ -106,6 +110,10 @@ function sColumns(columns: Readonly<Record<string, string>>, names: readonly str
 }
 
 function propensityModel(spec: PropensitySpec, data: ArmData, seed: number): FittedModel | number {
+  if (typeof spec === 'number') {
+    if (!(spec > 0 && spec < 1)) throw new Error(`a known propensity must lie strictly between 0 and 1, got ${spec}`);
+    return spec;
+  }
   let treated = 0;
   for (let i = 0; i < data.t.length; i++) treated += data.t[i]!;
   if (spec === 'constant') return treated / data.t.length;

@@ -12,6 +12,8 @@ const SPECS: Record<string, LearnerSpec> = {
   t: { meta: 't', base: linear(1e-3) },
   'x (constant propensity)': { meta: 'x', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant' },
   'x (estimated propensity)': { meta: 'x', base: linear(1e-3), effect: linear(1e-3), propensity: 'logistic' },
+  'x (known propensity)': { meta: 'x', base: linear(1e-3), effect: linear(1e-3), propensity: 0.5 },
+  'dr (known propensity)': { meta: 'dr', base: linear(1e-3), effect: linear(1e-3), propensity: 0.5, folds: 3 },
   dr: { meta: 'dr', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 3 },
   r: { meta: 'r', base: linear(1e-3), effect: linear(1e-3), propensity: 'constant', folds: 3 },
   'r (gbdt, estimated propensity)': { meta: 'r', base: gbdt, effect: gbdt, propensity: 'logistic', folds: 3 },
@@ -58,6 +60,21 @@ describe('meta-learners', () => {
       assert.ok(Math.sqrt(error / cate.length) < 0.1, `rmse ${Math.sqrt(error / cate.length)}`);
     });
   }
+
+  it('uses a known propensity as given: X weighs its two effect models by it, and 0 or 1 is refused', () => {
+    const x = (propensity: 'constant' | number) => fitCate({ meta: 'x', base: linear(1e-3), effect: linear(1e-3), propensity }, train, 5);
+    let treated = 0;
+    for (const flag of train.t) treated += flag;
+    assert.deepEqual(x(treated / train.t.length).predict(test.x), x('constant').predict(test.x));
+    // X serves e·τ0 + (1 − e)·τ1, so predictions are affine in e
+    const [p0, p1, pHalf] = [0.01, 0.99, 0.5].map((e) => x(e).predict(test.x));
+    pHalf!.forEach((v, i) => {
+      assert.ok(Math.abs(v - (p0![i]! + p1![i]!) / 2) < 1e-12);
+    });
+    assert.ok(p0!.some((v, i) => Math.abs(v - p1![i]!) > 1e-3));
+    assert.equal((x(0.5).toJSON() as { propensity: unknown }).propensity, 0.5);
+    for (const bad of [0, 1, Number.NaN]) assert.throws(() => x(bad), /a known propensity must lie strictly between 0 and 1, got/);
+  });
 
   it('is deterministic for a seed', () => {
     const spec = SPECS.dr!;
