@@ -204,9 +204,11 @@ function conditionsText(conditions: readonly Condition[], binaryColumns: Readonl
   return [...phrases.values()].map(phraseText).join(' and ');
 }
 
-function formatEffect(value: number, scale: number): string {
-  const v = value * scale;
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
+/** `+6.1`, `-2.0`; an effect that rounds to zero prints `0.0` (never `-0.0`, which read as a sign the data lack). */
+export function formatEffect(value: number, scale: number): string {
+  const text = (value * scale).toFixed(1);
+  if (Number(text) === 0) return '0.0';
+  return text.startsWith('-') ? text : `+${text}`;
 }
 
 export function explainUplift(

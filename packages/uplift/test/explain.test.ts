@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { explainUplift } from '../src/explain.ts';
+import { explainUplift, formatEffect } from '../src/explain.ts';
 import { featureMatrix } from '../src/matrix.ts';
 import { fitCate } from '../src/metaLearners.ts';
 import { createRandom } from '../src/random.ts';
@@ -15,6 +15,13 @@ describe('explainUplift', () => {
     unitScale: 100,
     unit: ' pp',
     outcomeName: 'visit',
+  });
+
+  it('signs effects, and prints one that rounds to zero without a sign', () => {
+    assert.deepEqual(
+      [0.061, -0.02, -0.0004, 0.0004, 0].map((v) => formatEffect(v, 100)),
+      ['+6.1', '-2.0', '0.0', '0.0', '0.0'],
+    );
   });
 
   it('ranks the feature that drives the effect first', () => {
