@@ -145,6 +145,14 @@ describe('aether uplift (end to end)', () => {
     assert.match(run.stderr, /no row has control value "None" in column "arm"; its values are "email", "none"\n/);
   });
 
+  it('refuses a feature named twice before fitting, so no model it cannot load is written', () => {
+    const out = join(dir, 'twice.json');
+    const run = fit(train, out, '--features', 'age,segment,age');
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /train\.csv: column "age" is listed twice among the features/);
+    assert.equal(existsSync(out), false);
+  });
+
   it('refuses a CSV with only a header, and an output directory that does not exist before fitting', () => {
     const header = join(dir, 'header.csv');
     writeFileSync(header, 'age,segment,arm,visit\n');

@@ -40,6 +40,8 @@ export const MAX_CATEGORIES = 100;
  * says which: one-hot encoding it would make a column per value.
  */
 export function inferSchema(table: StringTable, columns: readonly string[]): FeatureSchema {
+  const twice = columns.find((name, i) => columns.indexOf(name) !== i);
+  if (twice !== undefined) throw new Error(`column "${twice}" is listed twice among the features`);
   return {
     features: columns.map((name): FeatureSpec => {
       const index = columnIndex(table, name, 'a requested feature');

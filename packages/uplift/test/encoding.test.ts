@@ -54,6 +54,10 @@ describe('feature encoding', () => {
     );
   });
 
+  it('refuses a feature listed twice (a model file cannot hold it)', () => {
+    assert.throws(() => inferSchema(table, ['recency', 'channel', 'recency']), /column "recency" is listed twice among the features/);
+  });
+
   it('refuses to one-hot encode a column of more than MAX_CATEGORIES values, saying whether it is an id or stray text', () => {
     const n = MAX_CATEGORIES + 1;
     const ids = { header: ['id'], rows: Array.from({ length: n }, (_, i) => [`c${i}`]) };
