@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { formatCsv, parseCsv } from '@aether/csv/csv';
+import { encodeTable } from '@aether/uplift/encoding';
+import { parseModelFile } from '@aether/uplift/modelFile';
+import { predictUplift } from '@aether/uplift/upliftModel';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'aether-uplift-cli-'));
@@ -71,6 +75,35 @@ describe('aether uplift (end to end)', () => {
     assert.equal(lines.length, 601);
     assert.match(lines[1]!, /^0,-?\d/);
     assert.match(lines[600]!, /^599,/);
+  });
+
+  it('scores a file larger than one part exactly as the whole table in process, and leaves nothing on a late error', () => {
+    const big = join(dir, 'big.csv');
+    const text = campaignCsv(70_000, 5);
+    writeFileSync(big, text);
+    const out = join(dir, 'big-preds.csv');
+    const run = aether('predict', '--model', model, '--data', big, '--out', out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^scored 70000 rows for 1 treatment\(s\)/);
+    const loaded = parseModelFile(JSON.parse(readFileSync(model, 'utf8')));
+    const uplift = predictUplift(loaded, encodeTable(loaded.schema, parseCsv(text)))[0]!.uplift;
+    const expected = formatCsv(
+      ['row_index', 'uplift_email'],
+      Array.from(uplift, (u, i) => [i, u]),
+    );
+    assert.equal(readFileSync(out, 'utf8'), expected);
+
+    const late = join(dir, 'late.csv');
+    writeFileSync(late, `${text}\r\n40,small,none,1,extra`);
+    const lateOut = join(dir, 'late-preds.csv');
+    const failed = aether('predict', '--model', model, '--data', late, '--out', lateOut);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /late\.csv: line 70002: expected 4 fields \(as in the header\), found 5/);
+    assert.equal(existsSync(lateOut), false);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.includes('.partial-')),
+      [],
+    );
   });
 
   it('evaluates as a table and as JSON', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCsv } from './csv.ts';
-import { csvRecords } from './csvFile.ts';
+import { csvRecords, csvTableChunks } from './csvFile.ts';
 
 async function read(content: string) {
   const dir = mkdtempSync(join(tmpdir(), 'aether-csv-'));
@@ -58,5 +58,45 @@ describe('csvRecords on a file larger than one read chunk', () => {
       table.lines,
     );
     assert.deepEqual(records[6_000], { line: 12_000, fields: ['5999', 'né 5999\nsuite, "5999"', '€5999'] });
+  });
+});
+
+describe('csvTableChunks', () => {
+  async function chunks(content: string, rowsPerChunk: number) {
+    const dir = mkdtempSync(join(tmpdir(), 'aether-csv-'));
+    try {
+      const file = join(dir, 'x.csv');
+      writeFileSync(file, content);
+      const tables = [];
+      for await (const table of csvTableChunks(file, rowsPerChunk)) tables.push(table);
+      return tables;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('yields what parseCsv returns, in parts of at most rowsPerChunk rows', async () => {
+    const text = `\uFEFFa,b\r\n${Array.from({ length: 23 }, (_, i) => `${i},"x\n${i}"`).join('\r\n')}`;
+    const whole = parseCsv(text);
+    for (const size of [1, 5, 23, 100]) {
+      const parts = await chunks(text, size);
+      assert.equal(parts.length, Math.ceil(23 / size));
+      assert.ok(parts.every((p) => p.rows.length <= size && p.header.join() === 'a,b'));
+      assert.deepEqual(
+        parts.flatMap((p) => p.rows),
+        whole.rows,
+      );
+      assert.deepEqual(
+        parts.flatMap((p) => p.lines),
+        whole.lines,
+      );
+    }
+  });
+
+  it('yields one empty table for a header without rows, and fails as parseCsv does on a bad header or row', async () => {
+    assert.deepEqual(await chunks('a,b\n', 10), [{ header: ['a', 'b'], rows: [], lines: [] }]);
+    await assert.rejects(chunks('', 10), /line 1: the file is empty \(no header row\)/);
+    await assert.rejects(chunks('a,a\n1,2\n', 10), /line 1, column 2: duplicate column name "a"/);
+    await assert.rejects(chunks('a,b\n1,2\n3\n', 1), /line 3: expected 2 fields \(as in the header\), found 1/);
   });
 });

@@ -2,10 +2,23 @@
  * `aether uplift fit|predict|evaluate|sql`: the analyst's way to fit a CATE model on a CSV of a randomised campaign,
  * score another CSV, evaluate it on labelled rows, and print the model as SQL for the warehouse.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CsvTable, formatCsv, parseCsv } from '@aether/csv/csv';
+import { type CsvTable, formatCsvRows, parseCsv } from '@aether/csv/csv';
+import { csvTableChunks } from '@aether/csv/csvFile';
 import { encodeTable, type FeatureSchema, inferSchema, parseNumber } from '@aether/uplift/encoding';
 import { modelToJSON, parseModelFile } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
@@ -71,8 +84,33 @@ function readCsv(path: string): CsvTable {
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`);
   }
-  if (table.rows.length === 0) throw new Error(`${path}: no data rows (only the header)`);
+  if (table.rows.length === 0) throw noRows(path);
   return table;
+}
+
+const noRows = (path: string) => new Error(`${path}: no data rows (only the header)`);
+
+/** The CSV file in tables of at most `rowsPerChunk` rows, with readCsv's errors. */
+async function* readCsvChunks(path: string, rowsPerChunk: number): AsyncGenerator<CsvTable> {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const chunks = csvTableChunks(path, rowsPerChunk);
+  let first = true;
+  while (true) {
+    let next: IteratorResult<CsvTable>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      throw new Error(`${path}: ${(error as Error).message}`);
+    }
+    if (next.done) return;
+    if (first && next.value.rows.length === 0) throw noRows(path);
+    first = false;
+    yield next.value;
+  }
 }
 
 /** Fails before any work when `path`'s directory is missing, so a long fit does not end in a lost write. */
@@ -213,18 +251,35 @@ async function runFit(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Rows scored per part: predict holds one part of the input in memory, not the whole file. */
+const PREDICT_CHUNK_ROWS = 65_536;
+
 async function runPredict(argv: string[]): Promise<number> {
   const v = options(argv, { model: 'string', data: 'string', out: 'string' });
   const model = readModel(required(v, 'model'));
   const dataPath = required(v, 'data');
   const out = required(v, 'out');
   checkWritable(out, 'out');
-  const table = readCsv(dataPath);
-  const predictions = predictUplift(model, encode(model, table, dataPath));
-  const header = ['row_index', ...predictions.map((p) => `uplift_${p.treatment}`)];
-  const rows = table.rows.map((_, i) => [i, ...predictions.map((p) => p.uplift[i]!)]);
-  writeOutput(out, formatCsv(header, rows));
-  console.log(`scored ${table.rows.length} rows for ${predictions.length} treatment(s); wrote ${out}`);
+  // Written beside the output and renamed at the end: a failure half-way leaves no partial file behind.
+  const partial = `${out}.partial-${process.pid}`;
+  const fd = openSync(partial, 'w');
+  let rows = 0;
+  try {
+    const header = ['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)];
+    writeSync(fd, formatCsvRows([header]));
+    for await (const table of readCsvChunks(dataPath, PREDICT_CHUNK_ROWS)) {
+      const predictions = predictUplift(model, encode(model, table, dataPath));
+      writeSync(fd, formatCsvRows(table.rows.map((_, i) => [rows + i, ...predictions.map((p) => p.uplift[i]!)])));
+      rows += table.rows.length;
+    }
+    closeSync(fd);
+    renameSync(partial, out);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  console.log(`scored ${rows} rows for ${model.arms.length} treatment(s); wrote ${out}`);
   return 0;
 }
 
