@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { awaitHelper, CLAIMED, claim, controlOf, FAILED, FINISHED } from './gbdtShardThread.ts';
@@ -51,5 +55,57 @@ describe('gbdt shard thread', () => {
     const exited = once(running.worker, 'exit');
     assert.throws(() => awaitHelper(running, 1, 100), /GBDT helper thread did not finish its shard in 0\.1 s and was stopped/);
     await exited; // terminated, not left running
+  });
+
+  it('does not count the time its process was stopped (SIGSTOP) against a helper that then finishes', async () => {
+    // A child process waits (timeout 3 s) on a helper that finishes after 1.5 s of its own running time, in steps of
+    // 0.1 s; the child is stopped for 3.5 s while it waits. Counting wall-clock time, it would take the live helper for
+    // dead on waking.
+    const script = join(mkdtempSync(join(tmpdir(), 'aether-pause-')), 'pause.mjs');
+    writeFileSync(
+      script,
+      `
+      import { once } from 'node:events';
+      import { Worker } from 'node:worker_threads';
+      import { awaitHelper, controlOf } from ${JSON.stringify(new URL('./gbdtShardThread.ts', import.meta.url).href)};
+      const buffer = new SharedArrayBuffer(${CONTROL_BYTES});
+      const worker = new Worker(\`
+        const { workerData, parentPort } = require('node:worker_threads');
+        const words = new Int32Array(workerData, 0, 4);
+        Atomics.store(words, ${CLAIMED}, 1);
+        parentPort.postMessage('ready');
+        const idle = new Int32Array(new SharedArrayBuffer(4));
+        for (let step = 0; step < 15; step++) Atomics.wait(idle, 0, 0, 100);
+        Atomics.store(words, ${FINISHED}, 1);
+        Atomics.notify(words, ${FINISHED});
+      \`, { eval: true, workerData: buffer });
+      await once(worker, 'message');
+      process.stdout.write('waiting\\n');
+      awaitHelper({ worker, control: controlOf(buffer) }, 1, 3000);
+      process.stdout.write('finished\\n');
+      await worker.terminate();
+      `,
+    );
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const waiting = new Promise<void>((resolve) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (stdout.includes('waiting')) resolve();
+      });
+    });
+    const exited = once(child, 'exit');
+    await waiting;
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, 3500));
+    child.kill('SIGCONT');
+    const [code] = await exited;
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /waiting\nfinished\n/);
   });
 });

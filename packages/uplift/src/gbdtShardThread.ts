@@ -120,19 +120,28 @@ export function createShardRunner(buffers: ShardBuffers, threads: number): Shard
   };
 }
 
-/** Waits for the helper to finish command `sent`, which it claimed; throws what it failed with, or if it is gone. */
+/** The longest single block while waiting for the helper (see awaitHelper). */
+const WAIT_SLICE_MS = 1_000;
+
+/**
+ * Waits for the helper to finish command `sent`, which it claimed; throws what it failed with, or if it is gone.
+ * Only time this process ran counts toward the timeout: each blocking wait counts at most the slice it asked for, so
+ * a process stopped (SIGSTOP) or paused in a debugger while it waits does not take a live helper for dead.
+ */
 export function awaitHelper(running: { worker: Worker; control: Control }, sent: number, timeoutMs = HELPER_TIMEOUT_MS): void {
   const { words, message } = running.control;
-  const since = performance.now();
+  let waited = 0;
   let finished = Atomics.load(words, FINISHED);
   while (finished !== sent) {
-    const left = timeoutMs - (performance.now() - since);
-    if (left <= 0) {
+    if (waited >= timeoutMs) {
       if (helper === running) helper = undefined;
       void running.worker.terminate();
       throw new Error(`GBDT helper thread did not finish its shard in ${timeoutMs / 1000} s and was stopped; fit again`);
     }
-    finished = waitForChange(words, FINISHED, finished, left);
+    const slice = Math.min(WAIT_SLICE_MS, timeoutMs - waited);
+    const start = performance.now();
+    finished = waitForChange(words, FINISHED, finished, slice);
+    waited += Math.min(performance.now() - start, slice);
   }
   if (Atomics.load(words, FAILED) === 1) {
     Atomics.store(words, FAILED, 0);
