@@ -2,25 +2,10 @@
  * `aether uplift fit|predict|evaluate|sql`: the analyst's way to fit a CATE model on a CSV of a randomised campaign,
  * score another CSV, evaluate it on labelled rows, and print the model as SQL for the warehouse.
  */
-import {
-  accessSync,
-  closeSync,
-  constants,
-  existsSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CsvTable, formatCsvRows, parseCsv } from '@aether/csv/csv';
-import { csvTableChunks } from '@aether/csv/csvFile';
+import { type CsvTable, formatCsvRows } from '@aether/csv/csv';
 import { encodeTable, type FeatureSchema, inferSchema, parseNumber } from '@aether/uplift/encoding';
-import { modelToJSON, parseModelFile } from '@aether/uplift/modelFile';
+import { modelToJSON } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
 import {
   evaluateUplift,
@@ -32,6 +17,7 @@ import {
   type UpliftModel,
 } from '@aether/uplift/upliftModel';
 import { type Command, commandGroup, UsageError } from '../command.ts';
+import { checkWritable, readCsv, readCsvChunks, readModel, writeOutput } from './upliftFiles.ts';
 
 const USAGE = `Usage: aether uplift <subcommand> [options]
 
@@ -69,72 +55,6 @@ function required(values: Options, name: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
   return value;
-}
-
-function readCsv(path: string): CsvTable {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  let table: CsvTable;
-  try {
-    table = parseCsv(text);
-  } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
-  }
-  if (table.rows.length === 0) throw noRows(path);
-  return table;
-}
-
-const noRows = (path: string) => new Error(`${path}: no data rows (only the header)`);
-
-/** The CSV file in tables of at most `rowsPerChunk` rows, with readCsv's errors. */
-async function* readCsvChunks(path: string, rowsPerChunk: number): AsyncGenerator<CsvTable> {
-  try {
-    accessSync(path, constants.R_OK);
-  } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  const chunks = csvTableChunks(path, rowsPerChunk);
-  let first = true;
-  while (true) {
-    let next: IteratorResult<CsvTable>;
-    try {
-      next = await chunks.next();
-    } catch (error) {
-      throw new Error(`${path}: ${(error as Error).message}`);
-    }
-    if (next.done) return;
-    if (first && next.value.rows.length === 0) throw noRows(path);
-    first = false;
-    yield next.value;
-  }
-}
-
-/** Fails before any work when `path`'s directory is missing, so a long fit does not end in a lost write. */
-function checkWritable(path: string, flag: string): void {
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag} ${path}: directory ${dir} does not exist`);
-}
-
-function writeOutput(path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new Error(`cannot write ${path}: ${(error as Error).message}`);
-  }
-}
-
-function readModel(path: string): UpliftModel {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read model ${path}: ${(error as Error).message}`);
-  }
-  return parseModelFile(json);
 }
 
 function column(table: CsvTable, name: string, role: string, path: string): number {
@@ -230,7 +150,7 @@ async function runFit(argv: string[]): Promise<number> {
     learner: learner as LearnerChoice,
     seed,
   });
-  writeOutput(out, `${JSON.stringify(modelToJSON(model), null, 1)}\n`);
+  await writeOutput(out, (write) => write(`${JSON.stringify(modelToJSON(model), null, 1)}\n`));
   console.log(`fitted ${model.arms.length} treatment(s) on ${model.rows} rows (${model.outcome} outcome "${outcomeColumn}"); wrote ${out}`);
   const described = schema.features.map((f) => (f.type === 'number' ? `${f.name} (number)` : `${f.name} (${f.categories.length} values)`));
   console.log(`features: ${described.join(', ')}`);
@@ -260,25 +180,15 @@ async function runPredict(argv: string[]): Promise<number> {
   const dataPath = required(v, 'data');
   const out = required(v, 'out');
   checkWritable(out, 'out');
-  // Written beside the output and renamed at the end: a failure half-way leaves no partial file behind.
-  const partial = `${out}.partial-${process.pid}`;
-  const fd = openSync(partial, 'w');
   let rows = 0;
-  try {
-    const header = ['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)];
-    writeSync(fd, formatCsvRows([header]));
+  await writeOutput(out, async (write) => {
+    write(formatCsvRows([['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)]]));
     for await (const table of readCsvChunks(dataPath, PREDICT_CHUNK_ROWS)) {
       const predictions = predictUplift(model, encode(model, table, dataPath));
-      writeSync(fd, formatCsvRows(table.rows.map((_, i) => [rows + i, ...predictions.map((p) => p.uplift[i]!)])));
+      write(formatCsvRows(table.rows.map((_, i) => [rows + i, ...predictions.map((p) => p.uplift[i]!)])));
       rows += table.rows.length;
     }
-    closeSync(fd);
-    renameSync(partial, out);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(partial, { force: true });
-    throw error;
-  }
+  });
   console.log(`scored ${rows} rows for ${model.arms.length} treatment(s); wrote ${out}`);
   return 0;
 }
@@ -327,9 +237,10 @@ async function runSql(argv: string[]): Promise<number> {
   const model = readModel(required(v, 'model'));
   const dialect = (v.dialect ?? 'duckdb') as string;
   if (dialect !== 'duckdb' && dialect !== 'bigquery') throw new UsageError(`--dialect must be duckdb or bigquery, got "${dialect}"`);
+  if (typeof v.out === 'string') checkWritable(v.out, 'out');
   const text = JSON.stringify({ dialect, treatments: upliftSql(model, dialect) });
   if (typeof v.out === 'string') {
-    writeOutput(v.out, `${text}\n`);
+    await writeOutput(v.out, (write) => write(`${text}\n`));
     console.log(`wrote ${v.out}`);
   } else console.log(text);
   return 0;

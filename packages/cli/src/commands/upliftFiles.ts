@@ -1,0 +1,99 @@
+/**
+ * The files `aether uplift` reads and writes: CSV input (whole, or in parts for scoring), model files, and outputs
+ * written beside their path and renamed into place at the end, so a failure never leaves a partial file. Errors name
+ * the file.
+ */
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type CsvTable, parseCsv } from '@aether/csv/csv';
+import { csvTableChunks } from '@aether/csv/csvFile';
+import { parseModelFile } from '@aether/uplift/modelFile';
+import type { UpliftModel } from '@aether/uplift/upliftModel';
+import { UsageError } from '../command.ts';
+
+const noRows = (path: string) => new Error(`${path}: no data rows (only the header)`);
+
+function checkReadable(path: string): void {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** The whole CSV file as a table with at least one data row. */
+export function readCsv(path: string): CsvTable {
+  checkReadable(path);
+  let table: CsvTable;
+  try {
+    table = parseCsv(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+  if (table.rows.length === 0) throw noRows(path);
+  return table;
+}
+
+/** The CSV file in tables of at most `rowsPerChunk` rows, with readCsv's checks and errors. */
+export async function* readCsvChunks(path: string, rowsPerChunk: number): AsyncGenerator<CsvTable> {
+  checkReadable(path);
+  const chunks = csvTableChunks(path, rowsPerChunk);
+  let first = true;
+  while (true) {
+    let next: IteratorResult<CsvTable>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      throw new Error(`${path}: ${(error as Error).message}`);
+    }
+    if (next.done) return;
+    if (first && next.value.rows.length === 0) throw noRows(path);
+    first = false;
+    yield next.value;
+  }
+}
+
+export function readModel(path: string): UpliftModel {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read model ${path}: ${(error as Error).message}`);
+  }
+  return parseModelFile(json);
+}
+
+/** Fails before any work when `path`'s directory is missing, so a long fit does not end in a lost write. */
+export function checkWritable(path: string, flag: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag} ${path}: directory ${dir} does not exist`);
+}
+
+/**
+ * Writes `path` with the text `fill` passes to `write`, into a file beside it that is renamed into place once `fill`
+ * returns: if `fill` or a write fails, `path` is untouched and the partial file removed.
+ */
+export async function writeOutput(path: string, fill: (write: (text: string) => void) => void | Promise<void>): Promise<void> {
+  const partial = `${path}.partial-${process.pid}`;
+  const io = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (error) {
+      throw new Error(`cannot write ${path}: ${(error as Error).message}`);
+    }
+  };
+  const fd = io(() => openSync(partial, 'w'));
+  try {
+    await fill((text) => io(() => writeSync(fd, text)));
+    io(() => closeSync(fd));
+    io(() => renameSync(partial, path));
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
