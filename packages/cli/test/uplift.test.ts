@@ -178,6 +178,18 @@ describe('aether uplift (end to end)', () => {
     assert.match(run.stderr, /no row has control value "None" in column "arm"; its values are "email", "none"\n/);
   });
 
+  it('warns about a numeric id column among the features, and fits', () => {
+    const withId = join(dir, 'numericid.csv');
+    const lines = readFileSync(train, 'utf8')
+      .replace(/^\ufeff/, '')
+      .split('\r\n');
+    writeFileSync(withId, lines.map((line, i) => `${i === 0 ? 'customer_id' : 100 + i},${line}`).join('\n'));
+    const run = fit(withId, join(dir, 'numericid.json'), '--learner', 't');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: feature "customer_id" holds a different whole number on every row, like an id/);
+    assert.doesNotMatch(fit(train, join(dir, 'noid.json'), '--learner', 't').stderr, /warning/);
+  });
+
   it('refuses a feature named twice before fitting, so no model it cannot load is written', () => {
     const out = join(dir, 'twice.json');
     const run = fit(train, out, '--features', 'age,segment,age');

@@ -71,6 +71,30 @@ function tooManyCategories(table: StringTable, name: string, index: number, dist
   return `column "${name}" has ${distinct} distinct text values, and one-hot encoding takes at most ${MAX_CATEGORIES}: leave it out of the features or group its values`;
 }
 
+/** Columns of fewer rows than this are never taken for ids: small tables repeat few values by chance. */
+const MIN_ID_ROWS = 50;
+
+/**
+ * The numeric features of `schema` that look like ids: a distinct integer on every row of `table` (at least
+ * MIN_ID_ROWS). They pass as numbers, but a model only learns noise from them, so the CLI warns.
+ */
+export function idLikeFeatures(table: StringTable, schema: FeatureSchema): string[] {
+  if (table.rows.length < MIN_ID_ROWS) return [];
+  return schema.features
+    .filter((feature) => {
+      if (feature.type !== 'number') return false;
+      const index = table.header.indexOf(feature.name);
+      const seen = new Set<number>();
+      for (const row of table.rows) {
+        const value = parseNumber(row[index]!);
+        if (!Number.isInteger(value) || seen.has(value)) return false;
+        seen.add(value);
+      }
+      return true;
+    })
+    .map((feature) => feature.name);
+}
+
 /** The encoded column names: a numeric feature keeps its name, a category becomes `name=value` per category. */
 export function encodedNames(schema: FeatureSchema): string[] {
   return schema.features.flatMap((f) => (f.type === 'number' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkSchema, encodedNames, encodeTable, inferSchema, MAX_CATEGORIES } from '../src/encoding.ts';
+import { checkSchema, encodedNames, encodeTable, idLikeFeatures, inferSchema, MAX_CATEGORIES } from '../src/encoding.ts';
 
 const table = {
   header: ['recency', 'channel', 'history'],
@@ -76,6 +76,15 @@ describe('feature encoding', () => {
     assert.deepEqual(inferSchema(codes, ['children']).features, [
       { name: 'children', type: 'category', categories: ['0', '1', '2', '3+'] },
     ]);
+  });
+
+  it('names numeric features that hold a distinct integer on every row (ids), and nothing else', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => [String(1000 + 7 * i), String(i % 5), String(i + 0.5), String(i)]);
+    rows[3]![3] = '';
+    const table = { header: ['customer_id', 'recency', 'spend', 'gappy'], rows };
+    const schema = inferSchema(table, ['customer_id', 'recency', 'spend', 'gappy']);
+    assert.deepEqual(idLikeFeatures(table, schema), ['customer_id']);
+    assert.deepEqual(idLikeFeatures({ header: table.header, rows: rows.slice(0, 20) }, schema), [], 'too few rows to tell');
   });
 
   it('checks a schema read from a file', () => {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type CsvTable, formatCsvRows } from '@aether/csv/csv';
-import { encodeTable, type FeatureSchema, inferSchema, parseNumber } from '@aether/uplift/encoding';
+import { encodeTable, type FeatureSchema, idLikeFeatures, inferSchema, parseNumber } from '@aether/uplift/encoding';
 import { modelToJSON } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
 import {
@@ -138,6 +138,9 @@ async function runFit(argv: string[]): Promise<number> {
     schema = inferSchema(table, features);
   } catch (error) {
     throw new Error(`${dataPath}: ${(error as Error).message}`);
+  }
+  for (const name of idLikeFeatures(table, schema)) {
+    console.error(`warning: feature "${name}" holds a different whole number on every row, like an id; leave it out with --features`);
   }
   const model = await fitUpliftModel({
     schema,
