@@ -190,6 +190,21 @@ describe('aether uplift (end to end)', () => {
     assert.doesNotMatch(fit(train, join(dir, 'noid.json'), '--learner', 't').stderr, /warning/);
   });
 
+  it('warns about a feature that looks like an outcome measured after the treatment', () => {
+    const withPurchase = join(dir, 'purchase.csv');
+    const lines = readFileSync(train, 'utf8')
+      .replace(/^\ufeff/, '')
+      .split('\r\n');
+    // purchased: 1 on every second visit, never without one
+    writeFileSync(
+      withPurchase,
+      lines.map((line, i) => `${line},${i === 0 ? 'purchased' : line.endsWith(',1') && i % 2 === 0 ? 1 : 0}`).join('\n'),
+    );
+    const run = fit(withPurchase, join(dir, 'purchase.json'), '--learner', 't');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: feature "purchased" is nonzero only where visit is 1 \(\d+ rows\), like an outcome measured after/);
+  });
+
   it('refuses a feature named twice before fitting, so no model it cannot load is written', () => {
     const out = join(dir, 'twice.json');
     const run = fit(train, out, '--features', 'age,segment,age');

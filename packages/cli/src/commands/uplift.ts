@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { type CsvTable, formatCsvRows } from '@aether/csv/csv';
 import { encodeTable, type FeatureSchema, idLikeFeatures, inferSchema, parseNumber } from '@aether/uplift/encoding';
+import { outcomeLikeFeatures } from '@aether/uplift/leakage';
 import { modelToJSON } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
 import {
@@ -142,9 +143,17 @@ async function runFit(argv: string[]): Promise<number> {
   for (const name of idLikeFeatures(table, schema)) {
     console.error(`warning: feature "${name}" holds a different whole number on every row, like an id; leave it out with --features`);
   }
+  const x = encodeTable(schema, table);
+  for (const { feature, relation, rows } of outcomeLikeFeatures(schema, x, y)) {
+    const how =
+      relation === 'implies-outcome'
+        ? `is nonzero only where ${outcomeColumn} is 1 (${rows} rows)`
+        : `is nonzero wherever ${outcomeColumn} is 1 (${rows} rows)`;
+    console.error(`warning: feature "${feature}" ${how}, like an outcome measured after the treatment; leave it out with --features`);
+  }
   const model = await fitUpliftModel({
     schema,
-    x: encodeTable(schema, table),
+    x,
     treatment,
     control,
     y,
