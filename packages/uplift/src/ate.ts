@@ -36,13 +36,20 @@ export function differenceInMeans(y: ArrayLike<number>, t: ArrayLike<number>, ro
   return interval(means[1]! - means[0]!, se, 'difference-in-means');
 }
 
+/**
+ * AIPW needs outcome models fitted on the other folds of each arm; with fewer than MIN_ROWS_PER_FOLD rows of an arm
+ * per fold it returns the difference in means instead (its `method` says which).
+ */
+const MIN_ROWS_PER_FOLD = 2;
+
 export function aipwAte(data: ArmData, options: { folds?: number; seed: number; l2?: number }): AteEstimate {
   const { x, t, y, outcome } = data;
   const folds = options.folds ?? 3;
-  const fold = stratifiedFolds(t, folds, options.seed);
   const n = x.rows;
   let treated = 0;
   for (let i = 0; i < n; i++) treated += t[i]!;
+  if (Math.min(treated, n - treated) < MIN_ROWS_PER_FOLD * folds) return differenceInMeans(y, t);
+  const fold = stratifiedFolds(t, folds, options.seed);
   const e = treated / n;
   const phi = new Float64Array(n);
   const objective = outcome === 'binary' ? 'binary' : 'regression';
