@@ -259,13 +259,19 @@ export function upliftAtK(y: Series, score: Series, t: Series, strategy: UpliftA
   return mean(treatedY) - mean(controlY);
 }
 
-export type BootstrapEstimate = { value: number; standardError: number; replicates: number };
+export type BootstrapEstimate = {
+  value: number;
+  standardError: number;
+  /** Replicates the standard error is over: those whose Qini is defined (a resample without a positive outcome has none). */
+  replicates: number;
+};
 
 /**
  * The Qini coefficient with its bootstrap standard error: rows resampled with replacement `replicates` times,
  * stratified by treatment so that every replicate keeps both groups. A resample changes how often each row counts,
  * not the order of the scores, so the rows are sorted once and each replicate is a weighted pass over them (the same
- * Qini as sorting the resampled rows, ties included).
+ * Qini as sorting the resampled rows, ties included). On small data a resample can hold no positive outcome, whose
+ * Qini is undefined: such replicates are left out of the standard error, and `replicates` counts the ones kept.
  */
 export function bootstrapQini(
   y: Series,
@@ -286,6 +292,7 @@ export function bootstrapQini(
   const perfectWeights = new Float64Array(n);
   let sum = 0;
   let sumSq = 0;
+  let defined = 0;
   for (let r = 0; r < replicates; r++) {
     counts.fill(0);
     for (const group of [treated, control]) {
@@ -301,14 +308,16 @@ export function bootstrapQini(
     const actual = qiniCurveOf(cumulativeAtThresholds(byScore, scoreWeights));
     const perfect = qiniCurveOf(cumulativeAtThresholds(byPerfect, perfectWeights));
     const value = normalisedArea(actual, perfect);
+    if (Number.isNaN(value)) continue;
+    defined++;
     sum += value;
     sumSq += value * value;
   }
-  const m = sum / replicates;
-  const variance = replicates > 1 ? (sumSq - replicates * m * m) / (replicates - 1) : 0;
+  const m = sum / defined;
+  const variance = defined > 1 ? (sumSq - defined * m * m) / (defined - 1) : Number.NaN;
   return {
     value: normalisedArea(qiniCurveOf(cumulativeAtThresholds(byScore)), qiniCurveOf(cumulativeAtThresholds(byPerfect))),
     standardError: Math.sqrt(Math.max(0, variance)),
-    replicates,
+    replicates: defined,
   };
 }

@@ -119,6 +119,17 @@ describe('metrics', () => {
     }
   });
 
+  it('leaves out of the bootstrap the resamples without a positive outcome, whose Qini is undefined', () => {
+    // one positive among 12 rows: about 40% of resamples lose it
+    const y = Array.from({ length: 12 }, (_, i) => (i === 2 ? 1 : 0));
+    const t = Array.from({ length: 12 }, (_, i) => (i < 6 ? 1 : 0));
+    const score = Array.from({ length: 12 }, (_, i) => (i * 7) % 12);
+    const estimate = bootstrapQini(y, score, t, { replicates: 100, seed: 3 });
+    assert.ok(Number.isFinite(estimate.standardError) && estimate.standardError > 0, String(estimate.standardError));
+    assert.ok(estimate.replicates > 30 && estimate.replicates < 90, String(estimate.replicates));
+    assert.ok(Number.isNaN(bootstrapQini(new Array(12).fill(0), score, t, { replicates: 10 }).standardError));
+  });
+
   it('rejects inconsistent lengths and an out-of-range k', () => {
     assert.throws(() => qiniAucScore([1, 0], [0.1], [1, 0]), /inconsistent lengths/);
     assert.throws(() => upliftAtK([1, 0], [0.1, 0.2], [1, 0], 'overall', 1.5), /k=1.5/);
