@@ -211,6 +211,12 @@ export function formatEffect(value: number, scale: number): string {
   return text.startsWith('-') ? text : `+${text}`;
 }
 
+/** `CI +1.2 to +3.4`; with a standard error of 0 (the outcome is one value within each arm) there is no interval. */
+export function intervalText(effect: AteEstimate, scale: number): string {
+  if (effect.standardError === 0) return 'no CI: the outcome does not vary within either arm';
+  return `CI ${formatEffect(effect.ciLow, scale)} to ${formatEffect(effect.ciHigh, scale)}`;
+}
+
 export function explainUplift(
   predict: (x: FeatureMatrix) => Float64Array,
   data: { x: FeatureMatrix; t: Uint8Array; y: Float64Array },
@@ -239,8 +245,7 @@ export function explainUplift(
     predicted /= node.rows.length;
     const share = node.rows.length / x.rows;
     const where = conditionsText(conditions, binaryColumns);
-    const ci = `CI ${formatEffect(effect.ciLow, scale)} to ${formatEffect(effect.ciHigh, scale)}`;
-    const text = `${where}: ${formatEffect(effect.ate, scale)}${unit}${options.outcomeName ? ` ${options.outcomeName}` : ''} (${ci}), ${(share * 100).toFixed(0)}% of customers`;
+    const text = `${where}: ${formatEffect(effect.ate, scale)}${unit}${options.outcomeName ? ` ${options.outcomeName}` : ''} (${intervalText(effect, scale)}), ${(share * 100).toFixed(0)}% of customers`;
     rules.push({ conditions, text, share, rows: node.rows.length, predictedCate: predicted, effect });
   };
   walk(tree, []);

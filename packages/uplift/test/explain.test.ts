@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { explainUplift, formatEffect } from '../src/explain.ts';
+import { differenceInMeans } from '../src/ate.ts';
+import { explainUplift, formatEffect, intervalText } from '../src/explain.ts';
 import { featureMatrix } from '../src/matrix.ts';
 import { fitCate } from '../src/metaLearners.ts';
 import { createRandom } from '../src/random.ts';
@@ -22,6 +23,13 @@ describe('explainUplift', () => {
       [0.061, -0.02, -0.0004, 0.0004, 0].map((v) => formatEffect(v, 100)),
       ['+6.1', '-2.0', '0.0', '0.0', '0.0'],
     );
+  });
+
+  it('gives no interval when the outcome is one value within each arm, instead of CI 0.0 to 0.0', () => {
+    const none = differenceInMeans([0, 0, 0, 0], [1, 1, 0, 0]);
+    assert.equal(intervalText(none, 100), 'no CI: the outcome does not vary within either arm');
+    // treated 1, 0 against control 0, 0: +50 pp, Neyman SE √(0.5 / 2) = 0.5
+    assert.equal(intervalText(differenceInMeans([1, 0, 0, 0], [1, 1, 0, 0]), 100), 'CI -48.0 to +148.0');
   });
 
   it('ranks the feature that drives the effect first', () => {
