@@ -204,9 +204,13 @@ function conditionsText(conditions: readonly Condition[], binaryColumns: Readonl
   return [...phrases.values()].map(phraseText).join(' and ');
 }
 
-/** `+6.1`, `-2.0`; an effect that rounds to zero prints `0.0` (never `-0.0`, which read as a sign the data lack). */
+/**
+ * `+6.1`, `-2.0`, `+1.368e+9` (four digits from 10,000 on); an effect that rounds to zero prints `0.0` (never `-0.0`,
+ * which read as a sign the data lack).
+ */
 export function formatEffect(value: number, scale: number): string {
-  const text = (value * scale).toFixed(1);
+  const v = value * scale;
+  const text = Math.abs(v) >= 1e4 ? v.toPrecision(4) : v.toFixed(1);
   if (Number(text) === 0) return '0.0';
   return text.startsWith('-') ? text : `+${text}`;
 }

@@ -20,8 +20,8 @@ describe('explainUplift', () => {
 
   it('signs effects, and prints one that rounds to zero without a sign', () => {
     assert.deepEqual(
-      [0.061, -0.02, -0.0004, 0.0004, 0].map((v) => formatEffect(v, 100)),
-      ['+6.1', '-2.0', '0.0', '0.0', '0.0'],
+      [0.061, -0.02, -0.0004, 0.0004, 0, 99.99, 1368446969.8, -2.5e7].map((v) => formatEffect(v, 100)),
+      ['+6.1', '-2.0', '0.0', '0.0', '0.0', '+9999.0', '+1.368e+11', '-2.500e+9'],
     );
   });
 
