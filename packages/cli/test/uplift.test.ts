@@ -139,6 +139,20 @@ describe('aether uplift (end to end)', () => {
     assert.match(none.stderr, /nothing to evaluate: no row has treatment "email"/);
   });
 
+  it('reads true/false outcomes as 1/0, fitting the same model as 1/0 does', () => {
+    const boolean = join(dir, 'boolean.csv');
+    const lines = readFileSync(train, 'utf8')
+      .replace(/^\ufeff/, '')
+      .split('\r\n');
+    writeFileSync(boolean, lines.map((line, i) => (i === 0 ? line : line.replace(/,1$/, ',TRUE').replace(/,0$/, ',false'))).join('\n'));
+    const run = fit(boolean, join(dir, 'boolean.json'), '--learner', 't', '--seed', '1');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /binary outcome "visit"/);
+    const fromBoolean = JSON.parse(readFileSync(join(dir, 'boolean.json'), 'utf8'));
+    const fromNumbers = JSON.parse(readFileSync(model, 'utf8'));
+    assert.deepEqual(fromBoolean.arms[0].cate, fromNumbers.arms[0].cate);
+  });
+
   it('refuses an outcome other than 0 or 1 for a binary model, naming line and column', () => {
     const counts = join(dir, 'counts.csv');
     writeFileSync(counts, 'age,segment,arm,visit\n30,small,none,1\n31,small,email,2\n');
@@ -255,7 +269,7 @@ describe('aether uplift (end to end)', () => {
     writeFileSync(bad, 'age,arm,visit\n30,none,1\n31,email,yes');
     const run = fit(bad, join(dir, 'm2.json'));
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /line 3, column "visit": expected a number, got "yes"/);
+    assert.match(run.stderr, /line 3, column "visit": expected a number or true\/false, got "yes"/);
     const usage = fit(train, model, '--learner', 'magic');
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--learner must be one of auto\|s\|t\|x\|dr\|r,/);

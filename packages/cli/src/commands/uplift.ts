@@ -64,6 +64,14 @@ function column(table: CsvTable, name: string, role: string, path: string): numb
   return index;
 }
 
+/** An outcome cell: a number, or true/false (any case) as 1/0, as warehouses export booleans. */
+function outcomeValue(cell: string): number {
+  const text = cell.trim().toLowerCase();
+  if (text === 'true') return 1;
+  if (text === 'false') return 0;
+  return parseNumber(cell);
+}
+
 /** The treatment and outcome columns; with `binary`, an outcome other than 0 or 1 is an error (a binary model's data). */
 function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string, binary = false) {
   const ti = column(table, treatmentColumn, 'treatment', path);
@@ -74,9 +82,11 @@ function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: str
     return value;
   });
   const y = Float64Array.from(table.rows, (row, r) => {
-    const value = parseNumber(row[oi]!);
+    const value = outcomeValue(row[oi]!);
     if (Number.isNaN(value))
-      throw new Error(`${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number, got ${JSON.stringify(row[oi])}`);
+      throw new Error(
+        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number or true/false, got ${JSON.stringify(row[oi])}`,
+      );
     if (binary && value !== 0 && value !== 1)
       throw new Error(
         `${path}: line ${table.lines[r]}, column "${outcomeColumn}": the model's outcome is binary (0 or 1), got ${JSON.stringify(row[oi])}`,
