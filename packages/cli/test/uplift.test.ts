@@ -106,6 +106,24 @@ describe('aether uplift (end to end)', () => {
     );
   });
 
+  it('says which category values it has not seen at fit time, scoring them as none of the known ones', () => {
+    const novel = join(dir, 'novel.csv');
+    const lines = readFileSync(test, 'utf8')
+      .replace(/^\ufeff/, '')
+      .split('\r\n');
+    writeFileSync(novel, lines.map((line, i) => (i > 0 && i % 4 === 0 ? line.replace(',small,', ',tiny,') : line)).join('\n'));
+    const tiny = lines.filter((line, i) => i > 0 && i % 4 === 0 && line.includes(',small,')).length;
+    const run = aether('predict', '--model', model, '--data', novel, '--out', join(dir, 'novel-preds.csv'));
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      new RegExp(`^note: values unseen at fit time, scored as none of the model's categories: segment "tiny" \\(${tiny} rows\\)\n$`),
+    );
+    const json = JSON.parse(aether('evaluate', '--model', model, '--data', novel, '--json').stdout);
+    assert.deepEqual(json.unseenCategories, [{ feature: 'segment', value: 'tiny', rows: tiny }]);
+    assert.equal(aether('predict', '--model', model, '--data', test, '--out', join(dir, 'seen-preds.csv')).stderr, '');
+  });
+
   it('evaluates as a table and as JSON', () => {
     const table = aether('evaluate', '--model', model, '--data', test);
     assert.equal(table.code, 0, table.stderr);

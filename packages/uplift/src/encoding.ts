@@ -141,6 +141,27 @@ export function encodeTable(schema: FeatureSchema, table: StringTable): FeatureM
   return featureMatrix(names, columns);
 }
 
+/** A string feature's value that the schema has no category for (scored as all zeros), and on how many rows. */
+export type UnseenCategory = { feature: string; value: string; rows: number };
+
+/** The values of `table`'s string features that the schema did not see at fit time, most frequent first per feature. */
+export function unseenCategories(schema: FeatureSchema, table: StringTable): UnseenCategory[] {
+  const found: UnseenCategory[] = [];
+  for (const feature of schema.features) {
+    if (feature.type !== 'category') continue;
+    const index = columnIndex(table, feature.name, 'a string feature of the model');
+    const known = new Set(feature.categories);
+    const counts = new Map<string, number>();
+    for (const row of table.rows) {
+      const cell = row[index]!;
+      if (cell !== '' && !known.has(cell)) counts.set(cell, (counts.get(cell) ?? 0) + 1);
+    }
+    const values = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    for (const [value, rows] of values) found.push({ feature: feature.name, value, rows });
+  }
+  return found;
+}
+
 /** Validates a schema read from a model file, naming the offending entry. */
 export function checkSchema(value: unknown): FeatureSchema {
   const v = value as { features?: unknown } | null;

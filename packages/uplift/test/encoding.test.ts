@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkSchema, encodedNames, encodeTable, idLikeFeatures, inferSchema, MAX_CATEGORIES } from '../src/encoding.ts';
+import { checkSchema, encodedNames, encodeTable, idLikeFeatures, inferSchema, MAX_CATEGORIES, unseenCategories } from '../src/encoding.ts';
 
 const table = {
   header: ['recency', 'channel', 'history'],
@@ -36,6 +36,21 @@ describe('feature encoding', () => {
     assert.ok(Number.isNaN(x.columns[0]![0]!));
     assert.deepEqual([...x.columns[1]!], [0, 1]);
     assert.deepEqual([...x.columns[2]!], [0, 0]);
+  });
+
+  it('counts the values of string features unseen at fit time, most frequent first, empty cells aside', () => {
+    const schema = inferSchema(table, ['recency', 'channel']);
+    const rows = [
+      ['1', 'Social'],
+      ['2', 'Web'],
+      ['3', 'Multichannel'],
+      ['4', 'Social'],
+      ['5', ''],
+    ];
+    assert.deepEqual(unseenCategories(schema, { header: ['recency', 'channel'], rows }), [
+      { feature: 'channel', value: 'Social', rows: 2 },
+      { feature: 'channel', value: 'Multichannel', rows: 1 },
+    ]);
   });
 
   it('fails naming the column when a model column is missing from the data', () => {

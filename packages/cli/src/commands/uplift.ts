@@ -4,7 +4,15 @@
  */
 import { parseArgs } from 'node:util';
 import { type CsvTable, formatCsvRows } from '@aether/csv/csv';
-import { encodeTable, type FeatureSchema, idLikeFeatures, inferSchema, parseNumber } from '@aether/uplift/encoding';
+import {
+  encodeTable,
+  type FeatureSchema,
+  idLikeFeatures,
+  inferSchema,
+  parseNumber,
+  type UnseenCategory,
+  unseenCategories,
+} from '@aether/uplift/encoding';
 import { outcomeLikeFeatures } from '@aether/uplift/leakage';
 import { modelToJSON } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
@@ -102,6 +110,23 @@ function encode(model: UpliftModel, table: CsvTable, path: string) {
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`);
   }
+}
+
+/** Unseen category values summed over parts of the input (predict reads it in parts). */
+function addUnseen(total: Map<string, UnseenCategory>, found: readonly UnseenCategory[]): void {
+  for (const u of found) {
+    const key = JSON.stringify([u.feature, u.value]);
+    const seen = total.get(key);
+    total.set(key, { ...u, rows: (seen?.rows ?? 0) + u.rows });
+  }
+}
+
+/** Says on stderr which values were scored as none of the model's categories (not an error: the schema allows it). */
+function reportUnseen(unseen: readonly UnseenCategory[]): void {
+  if (unseen.length === 0) return;
+  const shown = unseen.slice(0, 10).map((u) => `${u.feature} ${JSON.stringify(u.value)} (${u.rows} row${u.rows === 1 ? '' : 's'})`);
+  const more = unseen.length > 10 ? `, and ${unseen.length - 10} more` : '';
+  console.error(`note: values unseen at fit time, scored as none of the model's categories: ${shown.join(', ')}${more}`);
 }
 
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}`;
@@ -203,14 +228,18 @@ async function runPredict(argv: string[]): Promise<number> {
   const out = required(v, 'out');
   checkWritable(out, 'out');
   let rows = 0;
+  const unseen = new Map<string, UnseenCategory>();
   await writeOutput(out, async (write) => {
     write(formatCsvRows([['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)]]));
     for await (const table of readCsvChunks(dataPath, PREDICT_CHUNK_ROWS)) {
       const predictions = predictUplift(model, encode(model, table, dataPath));
+      addUnseen(unseen, unseenCategories(model.schema, table));
       write(formatCsvRows(table.rows.map((_, i) => [rows + i, ...predictions.map((p) => p.uplift[i]!)])));
       rows += table.rows.length;
     }
   });
+  const order = (u: UnseenCategory) => model.schema.features.findIndex((f) => f.name === u.feature);
+  reportUnseen([...unseen.values()].sort((a, b) => order(a) - order(b) || b.rows - a.rows));
   console.log(`scored ${rows} rows for ${model.arms.length} treatment(s); wrote ${out}`);
   return 0;
 }
@@ -248,8 +277,12 @@ async function runEvaluate(argv: string[]): Promise<number> {
   const binary = model.outcome === 'binary';
   const { treatment, y } = treatmentAndOutcome(table, dataPath, model.treatmentColumn, model.outcomeColumn, binary);
   const evaluation = evaluateUplift(model, x, treatment, y);
+  const unseen = unseenCategories(model.schema, table);
+  reportUnseen(unseen);
   console.log(
-    v.json ? JSON.stringify({ outcome: model.outcomeColumn, control: model.control, ...evaluation }) : evaluationTable(model, evaluation),
+    v.json
+      ? JSON.stringify({ outcome: model.outcomeColumn, control: model.control, ...evaluation, unseenCategories: unseen })
+      : evaluationTable(model, evaluation),
   );
   return 0;
 }
