@@ -53,6 +53,10 @@ describe('aether uplift (end to end)', () => {
     assert.match(run.stdout, /email vs none: T\[linear/);
     assert.match(run.stdout, /\nfeatures: age \(number\), segment \(2 values\)\n/);
     assert.match(
+      run.stderr,
+      /^fitting "email" against "none" \(1 of 1\): 1500 rows, 3 candidates × 3 inner fits\n {2}chose T\[linear\(l2=[\d.e-]+\)\] in \d+\.\d s\n$/,
+    );
+    assert.match(
       run.stdout,
       /effect sizes shrunk toward the ATE by calibration: slope (0\.\d\d|1\.00) \(estimated -?\d+\.\d\d; 1 = as predicted\)/,
     );

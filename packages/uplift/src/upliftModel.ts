@@ -72,6 +72,8 @@ export type UpliftFitInput = {
   folds?: number;
   /** Threads for the inner fits (default: one per core). */
   workers?: number;
+  /** Told when each treatment's fit starts and ends (a fit takes seconds to minutes per treatment). */
+  onProgress?: (message: string) => void;
 };
 
 export function outcomeTypeOf(y: ArrayLike<number>): OutcomeType {
@@ -156,10 +158,15 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
       throw new Error(`treatment "${value}" against control "${control}" (outcome "${input.outcomeColumn}"): ${problem}`);
     }
     const armSeed = seed + 7919 * a;
+    const repeats = input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1;
+    const started = performance.now();
+    input.onProgress?.(
+      `fitting "${value}" against "${control}" (${a + 1} of ${treatments.length}): ${t.length} rows, ${candidates.length} candidates × ${folds * repeats} inner fits`,
+    );
     const selection = await autoSelect(candidates, data, {
       seed: armSeed,
       folds,
-      repeats: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1,
+      repeats,
       steps: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.steps : 1,
       ...(input.workers === undefined ? {} : { workers: input.workers }),
     });
@@ -167,6 +174,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
     for (const flag of t) treated += flag;
     const columns = featureColumnsSql(input.schema, 'bigquery');
     const { model: cate, distillation } = withinSqlLimit(selection.model, data.x, data, columns, armSeed);
+    input.onProgress?.(`  chose ${selection.report.winner} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     arms.push({
       treatment: value,
       rows: { treated, control: t.length - treated },

@@ -196,6 +196,7 @@ async function runFit(argv: string[]): Promise<number> {
     outcomeColumn,
     learner: learner as LearnerChoice,
     seed,
+    onProgress: (message) => console.error(message),
   });
   await writeOutput(out, (write) => write(`${JSON.stringify(modelToJSON(model), null, 1)}\n`));
   console.log(`fitted ${model.arms.length} treatment(s) on ${model.rows} rows (${model.outcome} outcome "${outcomeColumn}"); wrote ${out}`);
