@@ -7,6 +7,7 @@
  */
 import type { FeatureSchema } from './encoding.ts';
 import type { FeatureMatrix } from './matrix.ts';
+import { outcomeTypeOf } from './upliftModel.ts';
 
 const CHANCE = 1e-6;
 
@@ -18,7 +19,9 @@ export type OutcomeLikeFeature = {
   rows: number;
 };
 
+/** On a continuous outcome there is nothing to find: the implications are about an outcome of 0 or 1. */
 export function outcomeLikeFeatures(schema: FeatureSchema, x: FeatureMatrix, y: Float64Array): OutcomeLikeFeature[] {
+  if (outcomeTypeOf(y) !== 'binary') return [];
   const n = y.length;
   let positives = 0;
   for (let i = 0; i < n; i++) positives += y[i] === 1 ? 1 : 0;

@@ -40,6 +40,12 @@ describe('outcomeLikeFeatures', () => {
     assert.ok(found[0]!.rows > 30);
   });
 
+  it('names nothing on a continuous outcome, even where it happens to be 1', () => {
+    const { schema, x, y } = funnel(5000, 3);
+    const spend = Float64Array.from(y, (v, i) => (v === 1 ? 1 : i % 7 === 0 ? 2.5 : 0)); // 1 on every visit, 2.5 elsewhere
+    assert.deepEqual(outcomeLikeFeatures(schema, x, spend), []);
+  });
+
   it('names a feature the outcome implies (the outcome is conversion, the feature the visit)', () => {
     const { x, y } = funnel(5000, 4);
     const conversion = x.columns[x.names.indexOf('conversion')]!;
