@@ -156,10 +156,27 @@ export function unseenCategories(schema: FeatureSchema, table: StringTable): Uns
       const cell = row[index]!;
       if (cell !== '' && !known.has(cell)) counts.set(cell, (counts.get(cell) ?? 0) + 1);
     }
-    const values = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    for (const [value, rows] of values) found.push({ feature: feature.name, value, rows });
+    for (const [value, rows] of counts) found.push({ feature: feature.name, value, rows });
   }
-  return found;
+  return inSchemaOrder(schema, found);
+}
+
+/** Two counts of unseen values (of two parts of one input) as one, in unseenCategories' order. */
+export function mergeUnseen(schema: FeatureSchema, a: readonly UnseenCategory[], b: readonly UnseenCategory[]): UnseenCategory[] {
+  const merged = new Map<string, UnseenCategory>();
+  for (const u of [...a, ...b]) {
+    const key = JSON.stringify([u.feature, u.value]);
+    merged.set(key, { ...u, rows: (merged.get(key)?.rows ?? 0) + u.rows });
+  }
+  return inSchemaOrder(schema, [...merged.values()]);
+}
+
+/** By the feature's place in the schema, then most rows first, then by value. */
+function inSchemaOrder(schema: FeatureSchema, unseen: UnseenCategory[]): UnseenCategory[] {
+  const place = new Map(schema.features.map((f, k) => [f.name, k]));
+  return unseen.sort(
+    (a, b) => place.get(a.feature)! - place.get(b.feature)! || b.rows - a.rows || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+  );
 }
 
 /** Validates a schema read from a model file, naming the offending entry. */

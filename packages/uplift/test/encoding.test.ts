@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkSchema, encodedNames, encodeTable, idLikeFeatures, inferSchema, MAX_CATEGORIES, unseenCategories } from '../src/encoding.ts';
+import {
+  checkSchema,
+  encodedNames,
+  encodeTable,
+  idLikeFeatures,
+  inferSchema,
+  MAX_CATEGORIES,
+  mergeUnseen,
+  unseenCategories,
+} from '../src/encoding.ts';
 
 const table = {
   header: ['recency', 'channel', 'history'],
@@ -51,6 +60,10 @@ describe('feature encoding', () => {
       { feature: 'channel', value: 'Social', rows: 2 },
       { feature: 'channel', value: 'Multichannel', rows: 1 },
     ]);
+    const [first, second] = [rows.slice(0, 2), rows.slice(2)].map((part) =>
+      unseenCategories(schema, { header: ['recency', 'channel'], rows: part }),
+    );
+    assert.deepEqual(mergeUnseen(schema, first!, second!), unseenCategories(schema, { header: ['recency', 'channel'], rows }));
   });
 
   it('fails naming the column when a model column is missing from the data', () => {

@@ -9,6 +9,7 @@ import {
   type FeatureSchema,
   idLikeFeatures,
   inferSchema,
+  mergeUnseen,
   parseNumber,
   type UnseenCategory,
   unseenCategories,
@@ -109,15 +110,6 @@ function encode(model: UpliftModel, table: CsvTable, path: string) {
     return encodeTable(model.schema, table);
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`);
-  }
-}
-
-/** Unseen category values summed over parts of the input (predict reads it in parts). */
-function addUnseen(total: Map<string, UnseenCategory>, found: readonly UnseenCategory[]): void {
-  for (const u of found) {
-    const key = JSON.stringify([u.feature, u.value]);
-    const seen = total.get(key);
-    total.set(key, { ...u, rows: (seen?.rows ?? 0) + u.rows });
   }
 }
 
@@ -229,18 +221,17 @@ async function runPredict(argv: string[]): Promise<number> {
   const out = required(v, 'out');
   checkWritable(out, 'out');
   let rows = 0;
-  const unseen = new Map<string, UnseenCategory>();
+  let unseen: UnseenCategory[] = [];
   await writeOutput(out, async (write) => {
     write(formatCsvRows([['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)]]));
     for await (const table of readCsvChunks(dataPath, PREDICT_CHUNK_ROWS)) {
       const predictions = predictUplift(model, encode(model, table, dataPath));
-      addUnseen(unseen, unseenCategories(model.schema, table));
+      unseen = mergeUnseen(model.schema, unseen, unseenCategories(model.schema, table));
       write(formatCsvRows(table.rows.map((_, i) => [rows + i, ...predictions.map((p) => p.uplift[i]!)])));
       rows += table.rows.length;
     }
   });
-  const order = (u: UnseenCategory) => model.schema.features.findIndex((f) => f.name === u.feature);
-  reportUnseen([...unseen.values()].sort((a, b) => order(a) - order(b) || b.rows - a.rows));
+  reportUnseen(unseen);
   console.log(`scored ${rows} rows for ${model.arms.length} treatment(s); wrote ${out}`);
   return 0;
 }
