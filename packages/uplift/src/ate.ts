@@ -2,14 +2,22 @@
  * Average treatment effect with a 95% confidence interval. `aipwAte` is the augmented inverse-propensity estimator
  * with cross-fitted outcome models (linear: logistic or ridge) and the arm's treated share as propensity (the data
  * come from randomised campaigns); its standard error is the influence function's. `differenceInMeans` is the plain
- * randomised-experiment estimator with Neyman's variance, used inside rules and segments.
+ * randomised-experiment estimator with Neyman's variance, used inside rules and segments. `differenceInProportions` is
+ * its counterpart for a 0/1 outcome, with Newcombe's hybrid score interval, which stays within [-1, 1] and keeps a
+ * positive width on small or one-valued arms where the Wald interval of `differenceInMeans` passes ±1 or collapses.
  */
 import { fitBase } from './baseLearner.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { type ArmData, stratifiedFolds } from './metaLearners.ts';
 import { gather } from './tabulate.ts';
 
-export type AteEstimate = { ate: number; standardError: number; ciLow: number; ciHigh: number; method: 'aipw' | 'difference-in-means' };
+export type AteEstimate = {
+  ate: number;
+  standardError: number;
+  ciLow: number;
+  ciHigh: number;
+  method: 'aipw' | 'difference-in-means' | 'newcombe';
+};
 
 const Z95 = 1.959963984540054;
 
@@ -17,7 +25,8 @@ function interval(ate: number, se: number, method: AteEstimate['method']): AteEs
   return { ate, standardError: se, ciLow: ate - Z95 * se, ciHigh: ate + Z95 * se, method };
 }
 
-export function differenceInMeans(y: ArrayLike<number>, t: ArrayLike<number>, rows?: ArrayLike<number>): AteEstimate {
+/** Per arm (index 0 control, 1 treated) the count, sum and sum of squares of `y` over `rows` (default all). */
+function armSums(y: ArrayLike<number>, t: ArrayLike<number>, rows?: ArrayLike<number>) {
   const sums = [0, 0];
   const squares = [0, 0];
   const counts = [0, 0];
@@ -29,11 +38,48 @@ export function differenceInMeans(y: ArrayLike<number>, t: ArrayLike<number>, ro
     squares[g] = squares[g]! + y[i]! * y[i]!;
     counts[g] = counts[g]! + 1;
   }
+  return { sums, squares, counts };
+}
+
+export function differenceInMeans(y: ArrayLike<number>, t: ArrayLike<number>, rows?: ArrayLike<number>): AteEstimate {
+  const { sums, squares, counts } = armSums(y, t, rows);
   if (counts[0] === 0 || counts[1] === 0) return interval(Number.NaN, Number.NaN, 'difference-in-means');
   const means = [sums[0]! / counts[0]!, sums[1]! / counts[1]!];
   const variance = (g: number) => (counts[g]! > 1 ? (squares[g]! - counts[g]! * means[g]! ** 2) / (counts[g]! - 1) : 0);
   const se = Math.sqrt(Math.max(0, variance(1)) / counts[1]! + Math.max(0, variance(0)) / counts[0]!);
   return interval(means[1]! - means[0]!, se, 'difference-in-means');
+}
+
+/** Wilson's score interval for the proportion `successes / n` (n ≥ 1), clamped to [0, 1] against rounding. */
+function wilson(successes: number, n: number): { low: number; high: number } {
+  const z2 = Z95 * Z95;
+  const centre = (successes + z2 / 2) / (n + z2);
+  const half = (Z95 * Math.sqrt((successes * (n - successes)) / n + z2 / 4)) / (n + z2);
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/**
+ * Treated minus control share of a 0/1 outcome, p1 − p0, with Newcombe's hybrid score 95% interval (Newcombe 1998,
+ * method 10): from the Wilson intervals [l1, u1] and [l0, u0] of the two proportions,
+ * [d − √((p1 − l1)² + (u0 − p0)²), d + √((u1 − p1)² + (p0 − l0)²)]. The interval lies within [−1, 1] and has a positive
+ * width even when every outcome is the same; it is not symmetric, so it is not ate ± 1.96·SE. `standardError` is the
+ * unpooled √(p1(1 − p1)/n1 + p0(1 − p0)/n0), for reference only. An empty arm gives NaN, as in `differenceInMeans`.
+ */
+export function differenceInProportions(y: ArrayLike<number>, t: ArrayLike<number>, rows?: ArrayLike<number>): AteEstimate {
+  const { sums: successes, counts } = armSums(y, t, rows);
+  if (counts[0] === 0 || counts[1] === 0) return interval(Number.NaN, Number.NaN, 'newcombe');
+  const [n0, n1] = [counts[0]!, counts[1]!];
+  const [p0, p1] = [successes[0]! / n0, successes[1]! / n1];
+  const w0 = wilson(successes[0]!, n0);
+  const w1 = wilson(successes[1]!, n1);
+  const ate = p1 - p0;
+  return {
+    ate,
+    standardError: Math.sqrt((p1 * (1 - p1)) / n1 + (p0 * (1 - p0)) / n0),
+    ciLow: Math.max(-1, ate - Math.hypot(p1 - w1.low, w0.high - p0)),
+    ciHigh: Math.min(1, ate + Math.hypot(w1.high - p1, p0 - w0.low)),
+    method: 'newcombe',
+  };
 }
 
 /**

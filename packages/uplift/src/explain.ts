@@ -2,9 +2,11 @@
  * What drives the uplift. Feature importance is permutation importance on the CATE predictor (mean absolute change of
  * the predicted CATE when one input feature — all one-hot columns of a string feature together — is shuffled). Rules
  * come from a shallow regression tree fitted to the predicted CATE; each leaf becomes a readable rule whose effect is
- * re-estimated on the data (treated minus control mean outcome within the rule, with a 95% CI) with its share of rows.
+ * re-estimated on the data (treated minus control mean outcome within the rule, with a 95% CI) with its share of rows:
+ * for a binary outcome the difference in proportions with Newcombe's score interval (within ±100 pp, never of width 0
+ * on a small rule), otherwise the difference in means with its Wald interval.
  */
-import { type AteEstimate, differenceInMeans } from './ate.ts';
+import { type AteEstimate, differenceInMeans, differenceInProportions } from './ate.ts';
 import type { FeatureSchema } from './encoding.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
@@ -34,6 +36,8 @@ export type ExplainOptions = {
   /** Multiplier turning an effect into display units (100 for percentage points of a binary outcome). */
   unitScale?: number;
   unit?: string;
+  /** A binary (0/1) outcome gets the difference in proportions with Newcombe's interval; default continuous. */
+  outcome?: 'binary' | 'continuous';
 };
 
 /** Groups encoded columns by the input feature they came from (using the schema when given). */
@@ -215,9 +219,12 @@ export function formatEffect(value: number, scale: number): string {
   return text.startsWith('-') ? text : `+${text}`;
 }
 
-/** `CI +1.2 to +3.4`; with a standard error of 0 (the outcome is one value within each arm) there is no interval. */
+/**
+ * `CI +1.2 to +3.4`; an interval of width 0 (a Wald interval when the outcome is one value within each arm) is no
+ * interval. Newcombe's interval of a binary outcome always has a positive width, so it always prints.
+ */
 export function intervalText(effect: AteEstimate, scale: number): string {
-  if (effect.standardError === 0) return 'no CI: the outcome does not vary within either arm';
+  if (effect.ciHigh === effect.ciLow) return 'no CI: the outcome does not vary within either arm';
   return `CI ${formatEffect(effect.ciLow, scale)} to ${formatEffect(effect.ciHigh, scale)}`;
 }
 
@@ -234,6 +241,7 @@ export function explainUplift(
   const binaryColumns = new Set(x.names.filter((_, j) => x.columns[j]!.every((v) => v === 0 || v === 1)));
   const scale = options.unitScale ?? 1;
   const unit = options.unit ?? '';
+  const estimate = options.outcome === 'binary' ? differenceInProportions : differenceInMeans;
   const rules: UpliftRule[] = [];
   const walk = (node: Tree, path: Condition[]) => {
     if (!node.leaf) {
@@ -243,7 +251,7 @@ export function explainUplift(
       return;
     }
     const conditions = simplified(path, binaryColumns);
-    const effect = differenceInMeans(y, t, node.rows);
+    const effect = estimate(y, t, node.rows);
     let predicted = 0;
     for (const i of node.rows) predicted += cate[i]!;
     predicted /= node.rows.length;

@@ -187,6 +187,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
         seed: armSeed,
         schema: input.schema,
         outcomeName: input.outcomeColumn,
+        outcome,
         ...(outcome === 'binary' ? { unitScale: 100, unit: ' pp' } : {}),
       }),
     });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aipwAte, differenceInMeans } from '../src/ate.ts';
+import { aipwAte, differenceInMeans, differenceInProportions } from '../src/ate.ts';
 import { armSubset } from '../src/metaLearners.ts';
+import { createRandom } from '../src/random.ts';
 import { syntheticCampaign } from './synthetic.ts';
 
 describe('ATE', () => {
@@ -34,5 +35,69 @@ describe('ATE', () => {
     const dim = differenceInMeans(data.y, data.t);
     assert.ok(aipw.ciLow < truth && truth < aipw.ciHigh, `${truth} not in [${aipw.ciLow}, ${aipw.ciHigh}]`);
     assert.ok(aipw.standardError < dim.standardError);
+  });
+
+  /** `x1` of `n1` treated rows and `x0` of `n0` control rows with outcome 1, the rest 0. */
+  function arms(x1: number, n1: number, x0: number, n0: number) {
+    const y = [...Array.from({ length: n1 }, (_, i) => (i < x1 ? 1 : 0)), ...Array.from({ length: n0 }, (_, i) => (i < x0 ? 1 : 0))];
+    const t = [...Array<number>(n1).fill(1), ...Array<number>(n0).fill(0)];
+    return { y, t };
+  }
+
+  it("matches Newcombe's hybrid score interval (1998, method 10) on the paper's examples", () => {
+    // [x1, n1, x0, n0, d, lower, upper], from Wilson's intervals and the method-10 formula (computed independently)
+    const cases = [
+      [56, 70, 48, 80, 0.2, 0.0524, 0.3339],
+      [9, 10, 3, 10, 0.6, 0.1705, 0.809],
+      [6, 7, 2, 7, 4 / 7, 0.0582, 0.8062],
+      [5, 56, 0, 29, 5 / 56, -0.0381, 0.1926],
+      [0, 10, 0, 20, 0, -0.1611, 0.2775],
+      [10, 10, 0, 20, 1, 0.6791, 1],
+    ] as const;
+    for (const [x1, n1, x0, n0, d, lower, upper] of cases) {
+      const { y, t } = arms(x1, n1, x0, n0);
+      const e = differenceInProportions(y, t);
+      const label = `${x1}/${n1} vs ${x0}/${n0}: ${JSON.stringify(e)}`;
+      assert.equal(e.method, 'newcombe');
+      assert.ok(Math.abs(e.ate - d) < 1e-12, label);
+      assert.ok(Math.abs(e.ciLow - lower) < 1e-4, label);
+      assert.ok(Math.abs(e.ciHigh - upper) < 1e-4, label);
+      const p1 = x1 / n1;
+      const p0 = x0 / n0;
+      assert.ok(Math.abs(e.standardError - Math.sqrt((p1 * (1 - p1)) / n1 + (p0 * (1 - p0)) / n0)) < 1e-12, label);
+    }
+  });
+
+  it('keeps the difference in proportions within [-1, 1] where the Wald interval passes +1 or has width 0', () => {
+    // treated 1, 1 against control 0, 1: Wald +50 ± 98 pp, Newcombe inside ±100 pp
+    const wald = differenceInMeans([1, 1, 0, 1], [1, 1, 0, 0]);
+    assert.ok(wald.ciHigh > 1);
+    const score = differenceInProportions([1, 1, 0, 1], [1, 1, 0, 0]);
+    assert.ok(score.ciLow >= -1 && score.ciHigh <= 1 && score.ciLow < 0.5 && 0.5 < score.ciHigh, JSON.stringify(score));
+    // every outcome 0: Wald 0 to 0, Newcombe a real interval around 0
+    assert.equal(differenceInMeans([0, 0, 0, 0], [1, 1, 0, 0]).ciHigh, 0);
+    const constant = differenceInProportions([0, 0, 0, 0], [1, 1, 0, 0]);
+    assert.equal(constant.standardError, 0);
+    assert.ok(constant.ciLow < 0 && constant.ciHigh > 0 && Math.abs(constant.ciLow + constant.ciHigh) < 1e-12);
+    // an empty arm has no estimate
+    const empty = differenceInProportions([1, 0], [1, 1]);
+    assert.ok(Number.isNaN(empty.ate) && Number.isNaN(empty.ciLow) && Number.isNaN(empty.ciHigh));
+    assert.equal(empty.method, 'newcombe');
+  });
+
+  it('gives a difference in proportions with an interval within [-1, 1] of positive width on small random arms', () => {
+    const random = createRandom(17);
+    for (let trial = 0; trial < 500; trial++) {
+      const n = 2 + random.nextInt(19);
+      const p = [random.next(), random.next()];
+      const t = Array.from({ length: n }, (_, i) => (i < 1 ? 1 : i < 2 ? 0 : random.next() < 0.5 ? 1 : 0));
+      const y = t.map((g) => (random.next() < p[g]! ? 1 : 0));
+      const rows = Array.from({ length: n }, (_, i) => n - 1 - i);
+      const e = differenceInProportions(y, t, rows);
+      const label = `y ${y.join('')} t ${t.join('')}: ${JSON.stringify(e)}`;
+      assert.ok(e.ciLow >= -1 && e.ciHigh <= 1, label);
+      assert.ok(e.ciLow < e.ciHigh && e.ciLow <= e.ate && e.ate <= e.ciHigh, label);
+      assert.deepEqual(e, differenceInProportions(y, t));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { differenceInMeans } from '../src/ate.ts';
+import { differenceInMeans, differenceInProportions } from '../src/ate.ts';
 import { explainUplift, formatEffect, intervalText } from '../src/explain.ts';
 import { featureMatrix } from '../src/matrix.ts';
 import { fitCate } from '../src/metaLearners.ts';
@@ -30,6 +30,13 @@ describe('explainUplift', () => {
     assert.equal(intervalText(none, 100), 'no CI: the outcome does not vary within either arm');
     // treated 1, 0 against control 0, 0: +50 pp, Neyman SE √(0.5 / 2) = 0.5
     assert.equal(intervalText(differenceInMeans([1, 0, 0, 0], [1, 1, 0, 0]), 100), 'CI -48.0 to +148.0');
+  });
+
+  it("prints Newcombe's interval of a binary outcome even when the outcome is one value within each arm", () => {
+    // 0 of 2 against 0 of 2: the Wilson intervals are [0, 0.658] each
+    assert.equal(intervalText(differenceInProportions([0, 0, 0, 0], [1, 1, 0, 0]), 100), 'CI -65.8 to +65.8');
+    // treated 1, 1 against control 0, 1: the Wald interval is -48.0 to +148.0
+    assert.equal(intervalText(differenceInProportions([1, 1, 0, 1], [1, 1, 0, 0]), 100), 'CI -27.3 to +90.5');
   });
 
   it('ranks the feature that drives the effect first', () => {
@@ -101,6 +108,51 @@ describe('explainUplift', () => {
     for (const rule of rules) {
       assert.ok(Number.isFinite(rule.effect.ate) && rule.effect.standardError > 0, rule.text);
       assert.doesNotMatch(rule.text, /NaN/);
+    }
+  });
+
+  /** 40 rows: the CATE singles out a ≤ 0.2 (8 rows, every outcome 1), the other rows' outcome varies. */
+  function smallCampaign() {
+    const rows = 40;
+    const a = Float64Array.from({ length: rows }, (_, i) => i / rows);
+    const t = Uint8Array.from({ length: rows }, (_, i) => (i % 2 === 0 ? 1 : 0));
+    const y = Float64Array.from({ length: rows }, (_, i) => (a[i]! <= 0.2 || i % 3 === 0 ? 1 : 0));
+    const x = featureMatrix(['a'], [a]);
+    const predict = () => Float64Array.from(a, (v) => (v <= 0.2 ? 1 : 0));
+    return { x, t, y, predict };
+  }
+
+  it("estimates a binary outcome's rules as differences in proportions with Newcombe intervals within ±100 pp", () => {
+    const { x, t, y, predict } = smallCampaign();
+    const { rules } = explainUplift(predict, { x, t, y }, { seed: 1, maxDepth: 3, minShare: 0.05, outcome: 'binary', unitScale: 100 });
+    assert.ok(rules.length >= 2);
+    for (const rule of rules) {
+      assert.equal(rule.effect.method, 'newcombe', rule.text);
+      assert.ok(rule.effect.ciLow >= -1 && rule.effect.ciHigh <= 1, rule.text);
+      assert.ok(rule.effect.ciLow < rule.effect.ate && rule.effect.ate < rule.effect.ciHigh, rule.text);
+      assert.match(rule.text, /\(CI [+-]?\d+\.\d to [+-]?\d+\.\d\)/);
+    }
+    // the singled-out rows have outcome 1 in both arms: an interval around 0 rather than "no CI"
+    const top = rules[0]!;
+    assert.ok(top.conditions.some((c) => c.column === 'a' && c.op === '<='));
+    assert.equal(top.effect.ate, 0);
+    assert.equal(top.effect.standardError, 0);
+  });
+
+  it('keeps the difference in means and its Wald interval for a continuous outcome', () => {
+    const { x, t, y, predict } = smallCampaign();
+    const spend = Float64Array.from(y, (v, i) => v * (10 + (i % 7)));
+    for (const outcome of ['continuous', undefined] as const) {
+      const { rules } = explainUplift(
+        predict,
+        { x, t, y: spend },
+        { seed: 1, maxDepth: 3, minShare: 0.05, ...(outcome ? { outcome } : {}) },
+      );
+      for (const rule of rules) {
+        assert.equal(rule.effect.method, 'difference-in-means', rule.text);
+        const { ate, standardError, ciLow, ciHigh } = rule.effect;
+        assert.ok(Math.abs(ciHigh - ate - 1.959963984540054 * standardError) < 1e-9 && Math.abs(ate - ciLow - (ciHigh - ate)) < 1e-9);
+      }
     }
   });
 });

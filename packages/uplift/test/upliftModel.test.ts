@@ -59,6 +59,12 @@ describe('uplift model', () => {
     assert.equal(email!.explanation.importance[0]!.feature, 'age');
     assert.equal(sms!.explanation.importance[0]!.feature, 'channel');
     assert.match(sms!.explanation.rules[0]!.text, /^channel is (not )?"(Web|Phone)"( and |: ).*\+\d+\.\d pp visit/);
+    // the outcome is binary: rules carry differences in proportions with Newcombe intervals
+    assert.ok(
+      model.arms.every((a) =>
+        a.explanation.rules.every((r) => r.effect.method === 'newcombe' && r.effect.ciLow >= -1 && r.effect.ciHigh <= 1),
+      ),
+    );
     assert.equal(email!.selection.winner, 'T[linear(l2=0.001)]');
   });
 
