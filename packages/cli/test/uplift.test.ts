@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { formatCsv, parseCsv } from '@aether/csv/csv';
 import { encodeTable } from '@aether/uplift/encoding';
 import { parseModelFile } from '@aether/uplift/modelFile';
-import { predictUplift } from '@aether/uplift/upliftModel';
+import { evaluateUplift, predictUplift } from '@aether/uplift/upliftModel';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'aether-uplift-cli-'));
@@ -108,6 +108,27 @@ describe('aether uplift (end to end)', () => {
       readdirSync(dir).filter((name) => name.includes('.partial-')),
       [],
     );
+  });
+
+  it('evaluates a file larger than one part exactly as the whole table in process', () => {
+    const big = join(dir, 'big.csv'); // written by the test above
+    const run = aether('evaluate', '--model', model, '--data', big, '--json');
+    assert.equal(run.code, 0, run.stderr);
+    const loaded = parseModelFile(JSON.parse(readFileSync(model, 'utf8')));
+    const table = parseCsv(readFileSync(big, 'utf8'));
+    const expected = evaluateUplift(
+      loaded,
+      encodeTable(loaded.schema, table),
+      table.rows.map((row) => row[2]!),
+      Float64Array.from(table.rows, (row) => Number(row[3])),
+    );
+    assert.deepEqual(JSON.parse(run.stdout), { outcome: 'visit', control: 'none', ...expected, unseenCategories: [] });
+    assert.equal(expected.treatments[0]!.rows, 70_000);
+
+    const late = join(dir, 'late.csv'); // 70,000 good rows, then one too wide
+    const failed = aether('evaluate', '--model', model, '--data', late);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /late\.csv: line 70002: expected 4 fields \(as in the header\), found 5/);
   });
 
   it('says which category values it has not seen at fit time, scoring them as none of the known ones', () => {

@@ -15,6 +15,7 @@ import {
   unseenCategories,
 } from '@aether/uplift/encoding';
 import { outcomeLikeFeatures } from '@aether/uplift/leakage';
+import { concatRows, type FeatureMatrix } from '@aether/uplift/matrix';
 import { modelToJSON } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
 import {
@@ -211,8 +212,8 @@ async function runFit(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Rows scored per part: predict holds one part of the input in memory, not the whole file. */
-const PREDICT_CHUNK_ROWS = 65_536;
+/** Rows read per part: predict and evaluate hold one part of the input's text in memory, not the whole file. */
+const CHUNK_ROWS = 65_536;
 
 async function runPredict(argv: string[]): Promise<number> {
   const v = options(argv, { model: 'string', data: 'string', out: 'string' });
@@ -224,7 +225,7 @@ async function runPredict(argv: string[]): Promise<number> {
   let unseen: UnseenCategory[] = [];
   await writeOutput(out, async (write) => {
     write(formatCsvRows([['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)]]));
-    for await (const table of readCsvChunks(dataPath, PREDICT_CHUNK_ROWS)) {
+    for await (const table of readCsvChunks(dataPath, CHUNK_ROWS)) {
       const predictions = predictUplift(model, encode(model, table, dataPath));
       unseen = mergeUnseen(model.schema, unseen, unseenCategories(model.schema, table));
       write(formatCsvRows(table.rows.map((_, i) => [rows + i, ...predictions.map((p) => p.uplift[i]!)])));
@@ -260,16 +261,41 @@ function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): stri
   return [`outcome "${model.outcomeColumn}", control "${model.control}"`, line(header), ...rows.map(line), ...notes].join('\n');
 }
 
+/**
+ * A labelled file for evaluation, read in parts: only the encoded features, treatments and outcomes are kept, a
+ * fraction of the text's memory.
+ */
+async function readLabelled(model: UpliftModel, path: string) {
+  const parts: FeatureMatrix[] = [];
+  const outcomes: Float64Array[] = [];
+  const treatment: string[] = [];
+  const treatmentValues = new Map<string, string>();
+  let unseen: UnseenCategory[] = [];
+  for await (const table of readCsvChunks(path, CHUNK_ROWS)) {
+    parts.push(encode(model, table, path));
+    const part = treatmentAndOutcome(table, path, model.treatmentColumn, model.outcomeColumn, model.outcome === 'binary');
+    outcomes.push(part.y);
+    // One string per distinct value, so the rows do not keep the parts' text alive.
+    for (const value of part.treatment) {
+      if (!treatmentValues.has(value)) treatmentValues.set(value, value);
+      treatment.push(treatmentValues.get(value)!);
+    }
+    unseen = mergeUnseen(model.schema, unseen, unseenCategories(model.schema, table));
+  }
+  const y = new Float64Array(treatment.length);
+  let offset = 0;
+  for (const part of outcomes) {
+    y.set(part, offset);
+    offset += part.length;
+  }
+  return { x: concatRows(parts), treatment, y, unseen };
+}
+
 async function runEvaluate(argv: string[]): Promise<number> {
   const v = options(argv, { model: 'string', data: 'string', json: 'boolean' });
   const model = readModel(required(v, 'model'));
-  const dataPath = required(v, 'data');
-  const table = readCsv(dataPath);
-  const x = encode(model, table, dataPath);
-  const binary = model.outcome === 'binary';
-  const { treatment, y } = treatmentAndOutcome(table, dataPath, model.treatmentColumn, model.outcomeColumn, binary);
+  const { x, treatment, y, unseen } = await readLabelled(model, required(v, 'data'));
   const evaluation = evaluateUplift(model, x, treatment, y);
-  const unseen = unseenCategories(model.schema, table);
   reportUnseen(unseen);
   console.log(
     v.json
