@@ -79,11 +79,8 @@ function sortedRows(y: Series, score: Series, t: Series): SortedRows {
 
 type Cumulative = { numAll: Float64Array; numTreated: Float64Array; yTreated: Float64Array; yControl: Float64Array };
 
-/**
- * Cumulative counts at each distinct-score threshold. `weights` (in sorted order) count each row that many times, as
- * a bootstrap resample would: a threshold whose rows all weigh 0 repeats the previous point, which adds no area.
- */
-function cumulativeAtThresholds(sorted: SortedRows, weights?: Float64Array): Cumulative {
+/** Cumulative counts at each distinct-score threshold. */
+function cumulativeAtThresholds(sorted: SortedRows): Cumulative {
   const n = sorted.row.length;
   let thresholds = 0;
   for (let k = 0; k < n; k++) thresholds += sorted.lastOfScore[k]!;
@@ -98,12 +95,11 @@ function cumulativeAtThresholds(sorted: SortedRows, weights?: Float64Array): Cum
   let cumYT = 0;
   let cumYC = 0;
   for (let k = 0, at = 0; k < n; k++) {
-    const w = weights ? weights[k]! : 1;
-    cumAll += w;
+    cumAll++;
     if (sorted.t[k] === 1) {
-      cumT += w;
-      cumYT += w * sorted.y[k]!;
-    } else cumYC += w * sorted.y[k]!;
+      cumT++;
+      cumYT += sorted.y[k]!;
+    } else cumYC += sorted.y[k]!;
     if (sorted.lastOfScore[k] === 1) {
       out.numAll[at] = cumAll;
       out.numTreated[at] = cumT;
@@ -259,6 +255,37 @@ export function upliftAtK(y: Series, score: Series, t: Series, strategy: UpliftA
   return mean(treatedY) - mean(controlY);
 }
 
+/**
+ * The area under the Qini curve of `sorted` with each row counted `counts[row]` times, and the curve's last point:
+ * the area of qiniCurve on the resampled rows, in one pass over rows sorted once and without the curve's arrays. A
+ * threshold whose rows all weigh 0 repeats the previous point and adds no area.
+ */
+function weightedQiniArea(sorted: SortedRows, counts: Int32Array): { area: number; lastX: number; lastY: number } {
+  let cumAll = 0;
+  let cumT = 0;
+  let cumYT = 0;
+  let cumYC = 0;
+  let area = 0;
+  let lastX = 0;
+  let lastY = 0;
+  for (let k = 0; k < sorted.row.length; k++) {
+    const w = counts[sorted.row[k]!]!;
+    cumAll += w;
+    if (sorted.t[k] === 1) {
+      cumT += w;
+      cumYT += w * sorted.y[k]!;
+    } else cumYC += w * sorted.y[k]!;
+    if (sorted.lastOfScore[k] === 1) {
+      const nc = cumAll - cumT;
+      const value = cumYT - cumYC * (nc !== 0 ? cumT / nc : 0);
+      area += ((cumAll - lastX) * (value + lastY)) / 2;
+      lastX = cumAll;
+      lastY = value;
+    }
+  }
+  return { area, lastX, lastY };
+}
+
 export type BootstrapEstimate = {
   value: number;
   standardError: number;
@@ -286,10 +313,14 @@ export function bootstrapQini(
   const treated: number[] = [];
   const control: number[] = [];
   for (let i = 0; i < t.length; i++) (t[i] === 1 ? treated : control).push(i);
-  const n = y.length;
-  const counts = new Float64Array(n);
-  const scoreWeights = new Float64Array(n);
-  const perfectWeights = new Float64Array(n);
+  const counts = new Int32Array(y.length).fill(1);
+  const qini = () => {
+    const actual = weightedQiniArea(byScore, counts);
+    const perfect = weightedQiniArea(byPerfect, counts);
+    const baseline = (perfect.lastX * perfect.lastY) / 2;
+    return (actual.area - baseline) / (perfect.area - baseline);
+  };
+  const value = qini();
   let sum = 0;
   let sumSq = 0;
   let defined = 0;
@@ -301,23 +332,13 @@ export function bootstrapQini(
         counts[i] = counts[i]! + 1;
       }
     }
-    for (let k = 0; k < n; k++) {
-      scoreWeights[k] = counts[byScore.row[k]!]!;
-      perfectWeights[k] = counts[byPerfect.row[k]!]!;
-    }
-    const actual = qiniCurveOf(cumulativeAtThresholds(byScore, scoreWeights));
-    const perfect = qiniCurveOf(cumulativeAtThresholds(byPerfect, perfectWeights));
-    const value = normalisedArea(actual, perfect);
-    if (Number.isNaN(value)) continue;
+    const replicate = qini();
+    if (Number.isNaN(replicate)) continue;
     defined++;
-    sum += value;
-    sumSq += value * value;
+    sum += replicate;
+    sumSq += replicate * replicate;
   }
   const m = sum / defined;
   const variance = defined > 1 ? (sumSq - defined * m * m) / (defined - 1) : Number.NaN;
-  return {
-    value: normalisedArea(qiniCurveOf(cumulativeAtThresholds(byScore)), qiniCurveOf(cumulativeAtThresholds(byPerfect))),
-    standardError: Math.sqrt(Math.max(0, variance)),
-    replicates: defined,
-  };
+  return { value, standardError: Math.sqrt(Math.max(0, variance)), replicates: defined };
 }
