@@ -247,6 +247,32 @@ describe('aether uplift (end to end)', () => {
     assert.doesNotMatch(fit(train, join(dir, 'noid.json'), '--learner', 't').stderr, /warning/);
   });
 
+  it('warns about features that hold one value on every row, and fits', () => {
+    const withConstants = join(dir, 'constants.csv');
+    const lines = readFileSync(train, 'utf8')
+      .replace(/^\ufeff/, '')
+      .split('\r\n');
+    writeFileSync(withConstants, lines.map((line, i) => `${i === 0 ? 'country,unused' : 'FR,'},${line}`).join('\n'));
+    const run = fit(withConstants, join(dir, 'constants.json'), '--learner', 't');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: feature "country" holds "FR" on every row, so a model learns nothing from it/);
+    assert.match(run.stderr, /warning: feature "unused" is empty on every row/);
+  });
+
+  it('refuses a feature name SQL cannot hold before fitting', () => {
+    const quoted = join(dir, 'quoted.csv');
+    writeFileSync(quoted, readFileSync(train, 'utf8').replace('age,', '"age ""years""",'));
+    const out = join(dir, 'quoted.json');
+    const run = fit(quoted, out);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /column name "age \\"years\\"" cannot be used in SQL .*: rename the column or leave it out of the features\n$/,
+    );
+    assert.doesNotMatch(run.stderr, /fitting/);
+    assert.equal(existsSync(out), false);
+  });
+
   it('warns about a feature that looks like an outcome measured after the treatment', () => {
     const withPurchase = join(dir, 'purchase.csv');
     const lines = readFileSync(train, 'utf8')

@@ -95,6 +95,22 @@ export function idLikeFeatures(table: StringTable, schema: FeatureSchema): strin
     .map((feature) => feature.name);
 }
 
+/**
+ * The features of `schema` that hold the same value on every row of `table`, with that value (`undefined` when every
+ * cell is empty). A model learns nothing from them, so the CLI warns. Numbers compare by value (`5` and `5.0` are one).
+ */
+export function constantFeatures(table: StringTable, schema: FeatureSchema): { name: string; value: string | undefined }[] {
+  if (table.rows.length === 0) return [];
+  return schema.features.flatMap((feature) => {
+    const index = table.header.indexOf(feature.name);
+    const key = (cell: string) => (feature.type === 'number' ? String(parseNumber(cell)) : cell);
+    const first = key(table.rows[0]![index]!);
+    if (!table.rows.every((row) => key(row[index]!) === first)) return [];
+    const cell = table.rows[0]![index]!;
+    return [{ name: feature.name, value: cell.trim() === '' ? undefined : cell }];
+  });
+}
+
 /** The encoded column names: a numeric feature keeps its name, a category becomes `name=value` per category. */
 export function encodedNames(schema: FeatureSchema): string[] {
   return schema.features.flatMap((f) => (f.type === 'number' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));

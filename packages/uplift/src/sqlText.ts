@@ -16,7 +16,7 @@ export function sqlNumber(value: number): string {
 /** A quoted column identifier; names with characters that cannot be quoted safely are refused. */
 export function sqlIdentifier(name: string, dialect: SqlDialect): string {
   if (name.length === 0 || hasControlCharacter(name) || /[`"\\]/.test(name))
-    throw new Error(`column name ${JSON.stringify(name)} cannot be used in SQL`);
+    throw new Error(`column name ${JSON.stringify(name)} cannot be used in SQL (it is empty or holds ", \`, \\ or a control character)`);
   return dialect === 'bigquery' ? `\`${name}\`` : `"${name}"`;
 }
 

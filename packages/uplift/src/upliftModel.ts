@@ -144,6 +144,12 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
       `no row has control value "${control}" in column "${input.treatmentColumn}"; its values are ${listed.join(', ')}${more}`,
     );
   }
+  try {
+    // The model must compile to SQL for the warehouse: a name SQL cannot hold is refused before any fit, not after.
+    for (const dialect of ['duckdb', 'bigquery'] as const) featureColumnsSql(input.schema, dialect);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: rename the column or leave it out of the features`);
+  }
   const treatments = treatmentValues(treatment, control);
   if (treatments.length === 0) throw new Error(`column "${input.treatmentColumn}" holds only the control value "${control}"`);
   const outcome = outcomeTypeOf(y);

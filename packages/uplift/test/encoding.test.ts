@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   checkSchema,
+  constantFeatures,
   encodedNames,
   encodeTable,
   idLikeFeatures,
@@ -113,6 +114,18 @@ describe('feature encoding', () => {
     const schema = inferSchema(table, ['customer_id', 'recency', 'spend', 'gappy']);
     assert.deepEqual(idLikeFeatures(table, schema), ['customer_id']);
     assert.deepEqual(idLikeFeatures({ header: table.header, rows: rows.slice(0, 20) }, schema), [], 'too few rows to tell');
+  });
+
+  it('names features that hold one value on every row, or none', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ['', i % 2 === 0 ? '5' : '5.0', 'web', String(i % 3), i === 9 ? '' : '1']);
+    const table = { header: ['empty', 'five', 'channel', 'recency', 'gappy'], rows };
+    const schema = inferSchema(table, table.header);
+    assert.deepEqual(constantFeatures(table, schema), [
+      { name: 'empty', value: undefined },
+      { name: 'five', value: '5' },
+      { name: 'channel', value: 'web' },
+    ]);
+    assert.deepEqual(constantFeatures({ header: table.header, rows: [] }, schema), []);
   });
 
   it('checks a schema read from a file', () => {

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { type CsvTable, formatCsvRows } from '@aether/csv/csv';
 import {
+  constantFeatures,
   encodeTable,
   type FeatureSchema,
   idLikeFeatures,
@@ -167,6 +168,10 @@ async function runFit(argv: string[]): Promise<number> {
     schema = inferSchema(table, features);
   } catch (error) {
     throw new Error(`${dataPath}: ${(error as Error).message}`);
+  }
+  for (const { name, value } of constantFeatures(table, schema)) {
+    const what = value === undefined ? 'is empty on every row' : `holds ${JSON.stringify(value)} on every row`;
+    console.error(`warning: feature "${name}" ${what}, so a model learns nothing from it; leave it out with --features`);
   }
   for (const name of idLikeFeatures(table, schema)) {
     console.error(`warning: feature "${name}" holds a different whole number on every row, like an id; leave it out with --features`);
