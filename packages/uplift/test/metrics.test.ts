@@ -79,6 +79,21 @@ describe('metrics', () => {
     );
   });
 
+  it('normalises the AUUC of a non-binary outcome by the Qini ranking: treated by outcome descending, then control', () => {
+    // spend-like: mostly 0, a few large amounts, more of them among the treated
+    const random = createRandom(4);
+    const n = 2000;
+    const t = Array.from({ length: n }, () => (random.next() < 0.5 ? 1 : 0));
+    const y = t.map((g) => (random.next() < (g ? 0.03 : 0.02) ? Math.round(20 + 400 * random.next()) : 0));
+    const perfect = y.map((v, i) => (t[i] === 1 ? v : -v));
+    assertClose(upliftAucScore(y, perfect, t), 1, 'the perfect ranking');
+    for (let trial = 0; trial < 20; trial++) {
+      const score = y.map(() => random.next());
+      const auuc = upliftAucScore(y, score, t);
+      assert.ok(Math.abs(auuc) < 1, `a random ranking's AUUC ${auuc} (the 0/1 perfect ranking gave ±13 on spend)`);
+    }
+  });
+
   it('builds the no-negative-effect perfect Qini curve from the random ratio', () => {
     const curve = perfectQiniCurve([1, 0, 0, 1], [1, 1, 0, 0], false);
     assert.deepEqual([...curve.x], [0, 0, 4]);
