@@ -34,81 +34,123 @@ function columnIndex(table: StringTable, name: string, what: string): number {
 /** One-hot encoding a column of more values than this is refused: each value becomes a feature column (and SQL). */
 export const MAX_CATEGORIES = 100;
 
-/**
- * Infers a schema: a column whose non-empty cells all parse as numbers is numeric, any other is one-hot encoded.
- * A string column of more than MAX_CATEGORIES values (an id, or numbers with a stray text cell) is an error that
- * says which: one-hot encoding it would make a column per value.
- */
-export function inferSchema(table: StringTable, columns: readonly string[]): FeatureSchema {
-  const twice = columns.find((name, i) => columns.indexOf(name) !== i);
-  if (twice !== undefined) throw new Error(`column "${twice}" is listed twice among the features`);
-  return {
-    features: columns.map((name): FeatureSpec => {
-      const index = columnIndex(table, name, 'a requested feature');
-      const firstText = table.rows.findIndex((row) => !isNumeric(row[index]!));
-      if (firstText < 0) return { name, type: 'number' };
-      const categories = [...new Set(table.rows.map((row) => row[index]!).filter((cell) => cell !== ''))].sort();
-      if (categories.length > MAX_CATEGORIES) throw new Error(tooManyCategories(table, name, index, categories.length, firstText));
-      return { name, type: 'category', categories };
-    }),
-  };
-}
+/** What a scan learns of one column: its type, values and whether it looks like an id or holds one value. */
+type ColumnState = {
+  name: string;
+  rows: number;
+  filled: number;
+  numbers: number;
+  /** The first non-empty cell that is not a number, where it is. */
+  firstText?: { where: string; cell: string };
+  /** Distinct non-empty cells, until there are more than MAX_CATEGORIES (then `undefined`). */
+  values: Set<string> | undefined;
+  /** Distinct integers, while every cell is a distinct integer (else `undefined`). */
+  ids: Set<number> | undefined;
+  first?: string;
+  firstNumber: number;
+  sameText: boolean;
+  sameNumber: boolean;
+};
 
-function tooManyCategories(table: StringTable, name: string, index: number, distinct: number, firstText: number): string {
-  let numbers = 0;
-  let filled = 0;
-  for (const row of table.rows) {
-    const cell = row[index]!;
-    if (cell.trim() === '') continue;
-    filled++;
-    if (isNumeric(cell)) numbers++;
-  }
-  const where = table.lines?.[firstText] !== undefined ? `line ${table.lines[firstText]}` : `row ${firstText}`;
-  if (numbers > filled / 2) {
-    const text = filled - numbers;
-    return `column "${name}" is numeric but for ${text} of its ${filled} non-empty cells (${where} holds ${JSON.stringify(table.rows[firstText]![index])}): make them empty (read as missing) or leave the column out of the features; as text it would be ${distinct} categories, and one-hot encoding takes at most ${MAX_CATEGORIES}`;
-  }
-  return `column "${name}" has ${distinct} distinct text values, and one-hot encoding takes at most ${MAX_CATEGORIES}: leave it out of the features or group its values`;
-}
+/** What `fit` learns of its feature columns from the rows, one table (a part of a file) at a time. */
+export type ColumnScan = {
+  add(table: StringTable): void;
+  /** The schema: a column whose non-empty cells are all numbers is numeric, any other one-hot encoded. */
+  schema(): FeatureSchema;
+  /** Numeric features holding a distinct integer on every row (at least MIN_ID_ROWS): ids, which teach only noise. */
+  idLike(): string[];
+  /** Features holding one value on every row (`undefined` when every cell is empty): a model learns nothing there. */
+  constant(): { name: string; value: string | undefined }[];
+};
 
 /** Columns of fewer rows than this are never taken for ids: small tables repeat few values by chance. */
 const MIN_ID_ROWS = 50;
 
 /**
- * The numeric features of `schema` that look like ids: a distinct integer on every row of `table` (at least
- * MIN_ID_ROWS). They pass as numbers, but a model only learns noise from them, so the CLI warns.
+ * Scans the feature `columns` of tables with one header. A string column of more than MAX_CATEGORIES values (an id,
+ * or numbers with a stray text cell) is an error of `schema()` that says which: one-hot encoding it would make a
+ * column per value. Numbers compare by value for `constant()` (`5` and `5.0` are one).
  */
-export function idLikeFeatures(table: StringTable, schema: FeatureSchema): string[] {
-  if (table.rows.length < MIN_ID_ROWS) return [];
-  return schema.features
-    .filter((feature) => {
-      if (feature.type !== 'number') return false;
-      const index = table.header.indexOf(feature.name);
-      const seen = new Set<number>();
-      for (const row of table.rows) {
-        const value = parseNumber(row[index]!);
-        if (!Number.isInteger(value) || seen.has(value)) return false;
-        seen.add(value);
-      }
-      return true;
-    })
-    .map((feature) => feature.name);
+export function scanColumns(columns: readonly string[]): ColumnScan {
+  const twice = columns.find((name, i) => columns.indexOf(name) !== i);
+  if (twice !== undefined) throw new Error(`column "${twice}" is listed twice among the features`);
+  const states: ColumnState[] = columns.map((name) => ({
+    name,
+    rows: 0,
+    filled: 0,
+    numbers: 0,
+    values: new Set(),
+    ids: new Set(),
+    firstNumber: Number.NaN,
+    sameText: true,
+    sameNumber: true,
+  }));
+  let rowsSeen = 0;
+  const add = (table: StringTable) => {
+    states.forEach((state) => {
+      const index = columnIndex(table, state.name, 'a requested feature');
+      table.rows.forEach((row, r) => {
+        const cell = row[index]!;
+        const value = parseNumber(cell);
+        state.rows++;
+        if (state.first === undefined) {
+          state.first = cell;
+          state.firstNumber = value;
+        } else {
+          if (state.sameText && cell !== state.first) state.sameText = false;
+          const same = value === state.firstNumber || (Number.isNaN(value) && Number.isNaN(state.firstNumber));
+          if (state.sameNumber && !same) state.sameNumber = false;
+        }
+        if (state.ids) {
+          if (Number.isInteger(value) && !state.ids.has(value)) state.ids.add(value);
+          else state.ids = undefined;
+        }
+        if (cell.trim() === '') return;
+        state.filled++;
+        if (isNumeric(cell)) state.numbers++;
+        else if (!state.firstText) {
+          const line = table.lines?.[r];
+          state.firstText = { where: line !== undefined ? `line ${line}` : `row ${rowsSeen + r}`, cell };
+        }
+        if (state.values && !state.values.has(cell)) {
+          state.values.add(cell);
+          if (state.values.size > MAX_CATEGORIES) state.values = undefined;
+        }
+      });
+    });
+    rowsSeen += table.rows.length;
+  };
+  const schema = (): FeatureSchema => ({
+    features: states.map((state): FeatureSpec => {
+      if (!state.firstText) return { name: state.name, type: 'number' };
+      if (!state.values) throw new Error(tooManyCategories(state, state.firstText));
+      return { name: state.name, type: 'category', categories: [...state.values].sort() };
+    }),
+  });
+  return {
+    add,
+    schema,
+    idLike: () => states.filter((s) => !s.firstText && s.ids && s.rows >= MIN_ID_ROWS).map((s) => s.name),
+    constant: () =>
+      states
+        .filter((s) => s.rows > 0 && (s.firstText ? s.sameText : s.sameNumber))
+        .map((s) => ({ name: s.name, value: s.first!.trim() === '' ? undefined : s.first })),
+  };
 }
 
-/**
- * The features of `schema` that hold the same value on every row of `table`, with that value (`undefined` when every
- * cell is empty). A model learns nothing from them, so the CLI warns. Numbers compare by value (`5` and `5.0` are one).
- */
-export function constantFeatures(table: StringTable, schema: FeatureSchema): { name: string; value: string | undefined }[] {
-  if (table.rows.length === 0) return [];
-  return schema.features.flatMap((feature) => {
-    const index = table.header.indexOf(feature.name);
-    const key = (cell: string) => (feature.type === 'number' ? String(parseNumber(cell)) : cell);
-    const first = key(table.rows[0]![index]!);
-    if (!table.rows.every((row) => key(row[index]!) === first)) return [];
-    const cell = table.rows[0]![index]!;
-    return [{ name: feature.name, value: cell.trim() === '' ? undefined : cell }];
-  });
+/** The schema of one table's `columns`: scanColumns over that table alone. */
+export function inferSchema(table: StringTable, columns: readonly string[]): FeatureSchema {
+  const scan = scanColumns(columns);
+  scan.add(table);
+  return scan.schema();
+}
+
+function tooManyCategories(state: ColumnState, firstText: { where: string; cell: string }): string {
+  if (state.numbers > state.filled / 2) {
+    const text = state.filled - state.numbers;
+    return `column "${state.name}" is numeric but for ${text} of its ${state.filled} non-empty cells (${firstText.where} holds ${JSON.stringify(firstText.cell)}): make them empty (read as missing) or leave the column out of the features; as text it would be more than ${MAX_CATEGORIES} categories, and one-hot encoding takes at most ${MAX_CATEGORIES}`;
+  }
+  return `column "${state.name}" has more than ${MAX_CATEGORIES} distinct text values, and one-hot encoding takes at most ${MAX_CATEGORIES}: leave it out of the features or group its values`;
 }
 
 /** The encoded column names: a numeric feature keeps its name, a category becomes `name=value` per category. */

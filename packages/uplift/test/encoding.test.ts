@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   checkSchema,
-  constantFeatures,
   encodedNames,
   encodeTable,
-  idLikeFeatures,
   inferSchema,
   MAX_CATEGORIES,
   mergeUnseen,
+  type StringTable,
+  scanColumns,
   unseenCategories,
 } from '../src/encoding.ts';
 
@@ -92,7 +92,9 @@ describe('feature encoding', () => {
     const ids = { header: ['id'], rows: Array.from({ length: n }, (_, i) => [`c${i}`]) };
     assert.throws(
       () => inferSchema(ids, ['id']),
-      new RegExp(`^Error: column "id" has ${n} distinct text values, and one-hot encoding takes at most ${MAX_CATEGORIES}: leave it`),
+      new RegExp(
+        `^Error: column "id" has more than ${MAX_CATEGORIES} distinct text values, and one-hot encoding takes at most ${MAX_CATEGORIES}: leave it`,
+      ),
     );
     const amounts = Array.from({ length: n }, (_, i) => [String(i * 1.5)]);
     amounts[7] = ['n/a'];
@@ -107,25 +109,51 @@ describe('feature encoding', () => {
     ]);
   });
 
+  /** scanColumns over `tables` in turn. */
+  const scanned = (columns: string[], ...tables: StringTable[]) => {
+    const scan = scanColumns(columns);
+    for (const table of tables) scan.add(table);
+    return scan;
+  };
+
   it('names numeric features that hold a distinct integer on every row (ids), and nothing else', () => {
     const rows = Array.from({ length: 60 }, (_, i) => [String(1000 + 7 * i), String(i % 5), String(i + 0.5), String(i)]);
     rows[3]![3] = '';
-    const table = { header: ['customer_id', 'recency', 'spend', 'gappy'], rows };
-    const schema = inferSchema(table, ['customer_id', 'recency', 'spend', 'gappy']);
-    assert.deepEqual(idLikeFeatures(table, schema), ['customer_id']);
-    assert.deepEqual(idLikeFeatures({ header: table.header, rows: rows.slice(0, 20) }, schema), [], 'too few rows to tell');
+    const header = ['customer_id', 'recency', 'spend', 'gappy'];
+    assert.deepEqual(scanned(header, { header, rows }).idLike(), ['customer_id']);
+    assert.deepEqual(scanned(header, { header, rows: rows.slice(0, 20) }).idLike(), [], 'too few rows to tell');
   });
 
   it('names features that hold one value on every row, or none', () => {
     const rows = Array.from({ length: 30 }, (_, i) => ['', i % 2 === 0 ? '5' : '5.0', 'web', String(i % 3), i === 9 ? '' : '1']);
-    const table = { header: ['empty', 'five', 'channel', 'recency', 'gappy'], rows };
-    const schema = inferSchema(table, table.header);
-    assert.deepEqual(constantFeatures(table, schema), [
+    const header = ['empty', 'five', 'channel', 'recency', 'gappy'];
+    assert.deepEqual(scanned(header, { header, rows }).constant(), [
       { name: 'empty', value: undefined },
       { name: 'five', value: '5' },
       { name: 'channel', value: 'web' },
     ]);
-    assert.deepEqual(constantFeatures({ header: table.header, rows: [] }, schema), []);
+    assert.deepEqual(scanned(header, { header, rows: [] }).constant(), []);
+  });
+
+  it('learns from a table in parts what it learns from the whole', () => {
+    const header = ['id', 'channel', 'spend', 'country', 'code'];
+    const rows = Array.from({ length: 300 }, (_, i) => [
+      String(5000 + i),
+      ['web', 'phone', 'multi'][i % 3]!,
+      i === 250 ? 'n/a' : String(i * 1.5),
+      'FR',
+      i === 299 ? '9' : String(i % 7),
+    ]);
+    const lines = rows.map((_, i) => i + 2);
+    const whole = { header, rows, lines };
+    const cuts = [0, 100, 101, 300];
+    const parts = cuts.slice(1).map((end, k) => ({ header, rows: rows.slice(cuts[k], end), lines: lines.slice(cuts[k], end) }));
+    const features = ['id', 'channel', 'country', 'code'];
+    const [a, b] = [scanned(features, whole), scanned(features, ...parts)];
+    assert.deepEqual(b.schema(), a.schema());
+    assert.deepEqual(b.idLike(), ['id']);
+    assert.deepEqual(b.constant(), [{ name: 'country', value: 'FR' }]);
+    assert.throws(() => scanned(['spend'], ...parts).schema(), /line 252 holds "n\/a"/);
   });
 
   it('checks a schema read from a file', () => {

@@ -3,20 +3,9 @@
  * score another CSV, evaluate it on labelled rows, and print the model as SQL for the warehouse.
  */
 import { parseArgs } from 'node:util';
-import { type CsvTable, formatCsvRows } from '@aether/csv/csv';
-import {
-  constantFeatures,
-  encodeTable,
-  type FeatureSchema,
-  idLikeFeatures,
-  inferSchema,
-  mergeUnseen,
-  parseNumber,
-  type UnseenCategory,
-  unseenCategories,
-} from '@aether/uplift/encoding';
+import { formatCsvRows } from '@aether/csv/csv';
+import { type FeatureSchema, mergeUnseen, type UnseenCategory, unseenCategories } from '@aether/uplift/encoding';
 import { outcomeLikeFeatures } from '@aether/uplift/leakage';
-import { concatRows, type FeatureMatrix } from '@aether/uplift/matrix';
 import { modelToJSON } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
 import {
@@ -29,7 +18,8 @@ import {
   type UpliftModel,
 } from '@aether/uplift/upliftModel';
 import { type Command, commandGroup, UsageError } from '../command.ts';
-import { checkWritable, readCsv, readCsvChunks, readModel, writeOutput } from './upliftFiles.ts';
+import { CHUNK_ROWS, encode, encodeFile, readLabelled, scanTrainingFile } from './upliftData.ts';
+import { checkWritable, readCsvChunks, readModel, writeOutput } from './upliftFiles.ts';
 
 const USAGE = `Usage: aether uplift <subcommand> [options]
 
@@ -69,52 +59,6 @@ function required(values: Options, name: string): string {
   return value;
 }
 
-function column(table: CsvTable, name: string, role: string, path: string): number {
-  const index = table.header.indexOf(name);
-  if (index < 0) throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${table.header.join(', ')}`);
-  return index;
-}
-
-/** An outcome cell: a number, or true/false (any case) as 1/0, as warehouses export booleans. */
-function outcomeValue(cell: string): number {
-  const text = cell.trim().toLowerCase();
-  if (text === 'true') return 1;
-  if (text === 'false') return 0;
-  return parseNumber(cell);
-}
-
-/** The treatment and outcome columns; with `binary`, an outcome other than 0 or 1 is an error (a binary model's data). */
-function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string, binary = false) {
-  const ti = column(table, treatmentColumn, 'treatment', path);
-  const oi = column(table, outcomeColumn, 'outcome', path);
-  const treatment = table.rows.map((row, r) => {
-    const value = row[ti]!;
-    if (value === '') throw new Error(`${path}: line ${table.lines[r]}, column "${treatmentColumn}": the treatment is empty`);
-    return value;
-  });
-  const y = Float64Array.from(table.rows, (row, r) => {
-    const value = outcomeValue(row[oi]!);
-    if (Number.isNaN(value))
-      throw new Error(
-        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number or true/false, got ${JSON.stringify(row[oi])}`,
-      );
-    if (binary && value !== 0 && value !== 1)
-      throw new Error(
-        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": the model's outcome is binary (0 or 1), got ${JSON.stringify(row[oi])}`,
-      );
-    return value;
-  });
-  return { treatment, y };
-}
-
-function encode(model: UpliftModel, table: CsvTable, path: string) {
-  try {
-    return encodeTable(model.schema, table);
-  } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
-  }
-}
-
 /** Says on stderr which values were scored as none of the model's categories (not an error: the schema allows it). */
 function reportUnseen(unseen: readonly UnseenCategory[]): void {
   if (unseen.length === 0) return;
@@ -148,35 +92,29 @@ async function runFit(argv: string[]): Promise<number> {
   const seedText = (v.seed ?? '0') as string;
   const seed = Number(seedText);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
-  const table = readCsv(dataPath);
-  const { treatment, y } = treatmentAndOutcome(table, dataPath, treatmentColumn, outcomeColumn);
-  const features =
+  const listed =
     typeof v.features === 'string'
       ? v.features
           .split(',')
           .map((f) => f.trim())
           .filter((f) => f !== '')
-      : table.header.filter((name) => name !== treatmentColumn && name !== outcomeColumn);
-  for (const feature of features) {
-    column(table, feature, 'feature', dataPath);
-    if (feature === treatmentColumn || feature === outcomeColumn)
-      throw new UsageError(`--features must not include the ${feature === treatmentColumn ? 'treatment' : 'outcome'} column "${feature}"`);
-  }
-  if (features.length === 0) throw new UsageError('no feature columns');
+      : undefined;
+  // Two passes over the file, one part at a time, so only the encoded matrix is held whole, never the text.
+  const { scan, treatment, y } = await scanTrainingFile(dataPath, treatmentColumn, outcomeColumn, listed);
   let schema: FeatureSchema;
   try {
-    schema = inferSchema(table, features);
+    schema = scan.schema();
   } catch (error) {
     throw new Error(`${dataPath}: ${(error as Error).message}`);
   }
-  for (const { name, value } of constantFeatures(table, schema)) {
+  for (const { name, value } of scan.constant()) {
     const what = value === undefined ? 'is empty on every row' : `holds ${JSON.stringify(value)} on every row`;
     console.error(`warning: feature "${name}" ${what}, so a model learns nothing from it; leave it out with --features`);
   }
-  for (const name of idLikeFeatures(table, schema)) {
+  for (const name of scan.idLike()) {
     console.error(`warning: feature "${name}" holds a different whole number on every row, like an id; leave it out with --features`);
   }
-  const x = encodeTable(schema, table);
+  const x = await encodeFile(dataPath, schema, y.length);
   for (const { feature, relation, rows } of outcomeLikeFeatures(schema, x, y)) {
     const how =
       relation === 'implies-outcome'
@@ -217,9 +155,6 @@ async function runFit(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Rows read per part: predict and evaluate hold one part of the input's text in memory, not the whole file. */
-const CHUNK_ROWS = 65_536;
-
 async function runPredict(argv: string[]): Promise<number> {
   const v = options(argv, { model: 'string', data: 'string', out: 'string' });
   const model = readModel(required(v, 'model'));
@@ -231,7 +166,7 @@ async function runPredict(argv: string[]): Promise<number> {
   await writeOutput(out, async (write) => {
     write(formatCsvRows([['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)]]));
     for await (const table of readCsvChunks(dataPath, CHUNK_ROWS)) {
-      const predictions = predictUplift(model, encode(model, table, dataPath));
+      const predictions = predictUplift(model, encode(model.schema, table, dataPath));
       unseen = mergeUnseen(model.schema, unseen, unseenCategories(model.schema, table));
       write(formatCsvRows(table.rows.map((_, i) => [rows + i, ...predictions.map((p) => p.uplift[i]!)])));
       rows += table.rows.length;
@@ -264,36 +199,6 @@ function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): stri
     ...evaluation.unknownTreatments.map((u) => `left out: ${u.rows} row(s) of "${u.value}" (not a treatment of this model)`),
   ];
   return [`outcome "${model.outcomeColumn}", control "${model.control}"`, line(header), ...rows.map(line), ...notes].join('\n');
-}
-
-/**
- * A labelled file for evaluation, read in parts: only the encoded features, treatments and outcomes are kept, a
- * fraction of the text's memory.
- */
-async function readLabelled(model: UpliftModel, path: string) {
-  const parts: FeatureMatrix[] = [];
-  const outcomes: Float64Array[] = [];
-  const treatment: string[] = [];
-  const treatmentValues = new Map<string, string>();
-  let unseen: UnseenCategory[] = [];
-  for await (const table of readCsvChunks(path, CHUNK_ROWS)) {
-    parts.push(encode(model, table, path));
-    const part = treatmentAndOutcome(table, path, model.treatmentColumn, model.outcomeColumn, model.outcome === 'binary');
-    outcomes.push(part.y);
-    // One string per distinct value, so the rows do not keep the parts' text alive.
-    for (const value of part.treatment) {
-      if (!treatmentValues.has(value)) treatmentValues.set(value, value);
-      treatment.push(treatmentValues.get(value)!);
-    }
-    unseen = mergeUnseen(model.schema, unseen, unseenCategories(model.schema, table));
-  }
-  const y = new Float64Array(treatment.length);
-  let offset = 0;
-  for (const part of outcomes) {
-    y.set(part, offset);
-    offset += part.length;
-  }
-  return { x: concatRows(parts), treatment, y, unseen };
 }
 
 async function runEvaluate(argv: string[]): Promise<number> {

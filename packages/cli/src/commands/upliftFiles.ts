@@ -1,11 +1,11 @@
 /**
- * The files `aether uplift` reads and writes: CSV input (whole, or in parts for scoring), model files, and outputs
+ * The files `aether uplift` reads and writes: CSV input (in parts, never whole), model files, and outputs
  * written beside their path and renamed into place at the end, so a failure never leaves a partial file. Errors name
  * the file.
  */
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type CsvTable, parseCsv } from '@aether/csv/csv';
+import type { CsvTable } from '@aether/csv/csv';
 import { csvTableChunks } from '@aether/csv/csvFile';
 import { parseModelFile } from '@aether/uplift/modelFile';
 import type { UpliftModel } from '@aether/uplift/upliftModel';
@@ -21,20 +21,7 @@ function checkReadable(path: string): void {
   }
 }
 
-/** The whole CSV file as a table with at least one data row. */
-export function readCsv(path: string): CsvTable {
-  checkReadable(path);
-  let table: CsvTable;
-  try {
-    table = parseCsv(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
-  }
-  if (table.rows.length === 0) throw noRows(path);
-  return table;
-}
-
-/** The CSV file in tables of at most `rowsPerChunk` rows, with readCsv's checks and errors. */
+/** The CSV file in tables of at most `rowsPerChunk` rows (at least one data row in all); errors name the file. */
 export async function* readCsvChunks(path: string, rowsPerChunk: number): AsyncGenerator<CsvTable> {
   checkReadable(path);
   const chunks = csvTableChunks(path, rowsPerChunk);

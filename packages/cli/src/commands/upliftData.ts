@@ -1,0 +1,165 @@
+/**
+ * The rows `aether uplift` reads from CSV files, one part at a time: treatments and outcomes (labels), the feature
+ * columns' scan for a fit, and features encoded with a schema. Errors name the file, and the line and column.
+ */
+import type { CsvTable } from '@aether/csv/csv';
+import {
+  type ColumnScan,
+  encodedNames,
+  encodeTable,
+  type FeatureSchema,
+  mergeUnseen,
+  parseNumber,
+  scanColumns,
+  type UnseenCategory,
+  unseenCategories,
+} from '@aether/uplift/encoding';
+import { concatRows, type FeatureMatrix, featureMatrix } from '@aether/uplift/matrix';
+import type { UpliftModel } from '@aether/uplift/upliftModel';
+import { UsageError } from '../command.ts';
+import { readCsvChunks } from './upliftFiles.ts';
+
+/** Rows read per part: predict and evaluate hold one part of the input's text in memory, not the whole file. */
+export const CHUNK_ROWS = 65_536;
+
+function column(table: CsvTable, name: string, role: string, path: string): number {
+  const index = table.header.indexOf(name);
+  if (index < 0) throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${table.header.join(', ')}`);
+  return index;
+}
+
+/** An outcome cell: a number, or true/false (any case) as 1/0, as warehouses export booleans. */
+function outcomeValue(cell: string): number {
+  const text = cell.trim().toLowerCase();
+  if (text === 'true') return 1;
+  if (text === 'false') return 0;
+  return parseNumber(cell);
+}
+
+/** The treatment and outcome columns; with `binary`, an outcome other than 0 or 1 is an error (a binary model's data). */
+function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string, binary = false) {
+  const ti = column(table, treatmentColumn, 'treatment', path);
+  const oi = column(table, outcomeColumn, 'outcome', path);
+  const treatment = table.rows.map((row, r) => {
+    const value = row[ti]!;
+    if (value === '') throw new Error(`${path}: line ${table.lines[r]}, column "${treatmentColumn}": the treatment is empty`);
+    return value;
+  });
+  const y = Float64Array.from(table.rows, (row, r) => {
+    const value = outcomeValue(row[oi]!);
+    if (Number.isNaN(value))
+      throw new Error(
+        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number or true/false, got ${JSON.stringify(row[oi])}`,
+      );
+    if (binary && value !== 0 && value !== 1)
+      throw new Error(
+        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": the model's outcome is binary (0 or 1), got ${JSON.stringify(row[oi])}`,
+      );
+    return value;
+  });
+  return { treatment, y };
+}
+
+export function encode(schema: FeatureSchema, table: CsvTable, path: string) {
+  try {
+    return encodeTable(schema, table);
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The scan of the feature columns of a file whose first part is `table`: the listed ones, or every column but the
+ * treatment and the outcome, each checked to exist.
+ */
+function featureScan(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string, listed?: string[]): ColumnScan {
+  column(table, treatmentColumn, 'treatment', path);
+  column(table, outcomeColumn, 'outcome', path);
+  const features = listed ?? table.header.filter((name) => name !== treatmentColumn && name !== outcomeColumn);
+  for (const feature of features) {
+    column(table, feature, 'feature', path);
+    if (feature === treatmentColumn || feature === outcomeColumn)
+      throw new UsageError(`--features must not include the ${feature === treatmentColumn ? 'treatment' : 'outcome'} column "${feature}"`);
+  }
+  if (features.length === 0) throw new UsageError('no feature columns');
+  try {
+    return scanColumns(features);
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The treatments and outcomes of a file read in parts (`add` each), kept compactly: the outcomes as numbers, and one
+ * string per distinct treatment value, so the rows do not keep the parts' text alive.
+ */
+function labelCollector(path: string, treatmentColumn: string, outcomeColumn: string, binary: boolean) {
+  const outcomes: Float64Array[] = [];
+  const treatment: string[] = [];
+  const treatmentValues = new Map<string, string>();
+  return {
+    add(table: CsvTable): void {
+      const part = treatmentAndOutcome(table, path, treatmentColumn, outcomeColumn, binary);
+      outcomes.push(part.y);
+      for (const value of part.treatment) {
+        if (!treatmentValues.has(value)) treatmentValues.set(value, value);
+        treatment.push(treatmentValues.get(value)!);
+      }
+    },
+    labels(): { treatment: string[]; y: Float64Array } {
+      const y = new Float64Array(treatment.length);
+      let offset = 0;
+      for (const part of outcomes) {
+        y.set(part, offset);
+        offset += part.length;
+      }
+      return { treatment, y };
+    },
+  };
+}
+
+/** A fit's first pass over its file: the labels, and the scan of the feature columns (`listed`, or all but the labels). */
+export async function scanTrainingFile(path: string, treatmentColumn: string, outcomeColumn: string, listed?: string[]) {
+  const labels = labelCollector(path, treatmentColumn, outcomeColumn, false);
+  let scan: ColumnScan | undefined;
+  for await (const table of readCsvChunks(path, CHUNK_ROWS)) {
+    scan ??= featureScan(table, path, treatmentColumn, outcomeColumn, listed);
+    labels.add(table);
+    scan.add(table);
+  }
+  if (!scan) throw new Error(`${path}: no data rows`); // readCsvChunks yields at least one part, or throws
+  return { scan, ...labels.labels() };
+}
+
+/**
+ * The features of a file of `rows` data rows encoded with `schema`, part by part, straight into columns of that
+ * length: a fit's second pass, which knows the row count from its first, so the matrix is never held twice.
+ */
+export async function encodeFile(path: string, schema: FeatureSchema, rows: number): Promise<FeatureMatrix> {
+  const names = encodedNames(schema);
+  const columns = names.map(() => new Float64Array(rows));
+  let offset = 0;
+  for await (const table of readCsvChunks(path, CHUNK_ROWS)) {
+    const part = encode(schema, table, path);
+    if (offset + part.rows > rows) throw new Error(`${path}: the file grew while it was read (more than ${rows} rows)`);
+    part.columns.forEach((column, j) => {
+      columns[j]!.set(column, offset);
+    });
+    offset += part.rows;
+  }
+  if (offset !== rows) throw new Error(`${path}: the file changed while it was read (${rows} rows, then ${offset})`);
+  return featureMatrix(names, columns);
+}
+
+/** A labelled file for evaluation, read in parts: only the encoded features, treatments and outcomes are kept. */
+export async function readLabelled(model: UpliftModel, path: string) {
+  const parts: FeatureMatrix[] = [];
+  const labels = labelCollector(path, model.treatmentColumn, model.outcomeColumn, model.outcome === 'binary');
+  let unseen: UnseenCategory[] = [];
+  for await (const table of readCsvChunks(path, CHUNK_ROWS)) {
+    parts.push(encode(model.schema, table, path));
+    labels.add(table);
+    unseen = mergeUnseen(model.schema, unseen, unseenCategories(model.schema, table));
+  }
+  return { x: concatRows(parts), ...labels.labels(), unseen };
+}
