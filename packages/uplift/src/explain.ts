@@ -86,6 +86,46 @@ export function permutationImportance(
 const MIN_ARM_ROWS = 2;
 
 /**
+ * A column's split thresholds, ascending: midway between each of 31 quantiles (of 32) of its non-missing values and
+ * the next larger value; none when the column holds one value.
+ */
+function candidateThresholds(values: Float64Array): number[] {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
+  const thresholds = new Set<number>();
+  for (let q = 1; q < 32 && sorted.length > 0; q++) {
+    const a = sorted[Math.floor((q / 32) * (sorted.length - 1))]!;
+    const upper = firstAbove(sorted, a);
+    if (upper < sorted.length) thresholds.add((a + sorted[upper]!) / 2);
+  }
+  return [...thresholds];
+}
+
+/** The index of the first value of ascending `sorted` above `a` (its length when there is none). */
+function firstAbove(sorted: ArrayLike<number>, a: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! > a) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/** The index of the first of ascending `thresholds` at least `v`, so `v <= thresholds[k]` from there on; NaN is past all. */
+function firstAtLeast(thresholds: readonly number[], v: number): number {
+  if (Number.isNaN(v)) return thresholds.length;
+  let low = 0;
+  let high = thresholds.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (v <= thresholds[mid]!) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/**
  * A least-squares regression tree on `target`, thresholds from up to 32 quantiles per column; every leaf keeps
  * `minRows` rows and MIN_ARM_ROWS of each arm of `t`.
  */
@@ -100,34 +140,33 @@ function growTree(x: FeatureMatrix, t: Uint8Array, target: Float64Array, rows: I
   const armsKept = (count: number, treatedCount: number) => treatedCount >= MIN_ARM_ROWS && count - treatedCount >= MIN_ARM_ROWS;
   let best = { gain: 1e-15, column: -1, threshold: 0 };
   x.columns.forEach((column, j) => {
-    const values = gather(column, rows)
-      .filter((v) => !Number.isNaN(v))
-      .sort();
-    if (values.length === 0 || values[0] === values[values.length - 1]) return;
-    const thresholds = new Set<number>();
-    for (let q = 1; q < 32; q++) {
-      const a = values[Math.floor((q / 32) * (values.length - 1))]!;
-      const upper = values.find((v) => v > a);
-      if (upper !== undefined) thresholds.add((a + upper) / 2);
+    const thresholds = candidateThresholds(gather(column, rows));
+    if (thresholds.length === 0) return;
+    // One pass sums each run of rows between consecutive thresholds (NaN after the last: it never goes left); the
+    // split at threshold k takes the runs up to k.
+    const sums = new Float64Array(thresholds.length + 1);
+    const counts = new Int32Array(thresholds.length + 1);
+    const treatedCounts = new Int32Array(thresholds.length + 1);
+    for (const i of rows) {
+      const run = firstAtLeast(thresholds, column[i]!);
+      sums[run] = sums[run]! + target[i]!;
+      counts[run] = counts[run]! + 1;
+      treatedCounts[run] = treatedCounts[run]! + t[i]!;
     }
-    for (const threshold of thresholds) {
-      let leftSum = 0;
-      let leftCount = 0;
-      let leftTreated = 0;
-      for (const i of rows) {
-        if (column[i]! <= threshold) {
-          leftSum += target[i]!;
-          leftCount++;
-          leftTreated += t[i]!;
-        }
-      }
+    let leftSum = 0;
+    let leftCount = 0;
+    let leftTreated = 0;
+    thresholds.forEach((threshold, k) => {
+      leftSum += sums[k]!;
+      leftCount += counts[k]!;
+      leftTreated += treatedCounts[k]!;
       const rightCount = rows.length - leftCount;
-      if (leftCount < minRows || rightCount < minRows) continue;
-      if (!armsKept(leftCount, leftTreated) || !armsKept(rightCount, treated - leftTreated)) continue;
+      if (leftCount < minRows || rightCount < minRows) return;
+      if (!armsKept(leftCount, leftTreated) || !armsKept(rightCount, treated - leftTreated)) return;
       const rightSum = total - leftSum;
       const gain = (leftSum * leftSum) / leftCount + (rightSum * rightSum) / rightCount - (total * total) / rows.length;
       if (gain > best.gain) best = { gain, column: j, threshold };
-    }
+    });
   });
   if (best.column < 0) return { leaf: true, rows };
   const column = x.columns[best.column]!;

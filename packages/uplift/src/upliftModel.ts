@@ -94,6 +94,9 @@ export function armRows(treatment: readonly string[], control: string, value: st
   return { rows: Int32Array.from(rows), t: tabulate(new Uint8Array(rows.length), (k) => (treatment[rows[k]!] === value ? 1 : 0)) };
 }
 
+/** The arm's rows of `x` (from armRows, ascending): `x` itself when they are all its rows, as with one treatment. */
+const armMatrix = (x: FeatureMatrix, rows: Int32Array): FeatureMatrix => (rows.length === x.rows ? x : takeRows(x, rows));
+
 /**
  * Why an arm's rows cannot be fitted, or undefined: too few treated or control rows for `folds` inner folds, or an
  * outcome without the variation an uplift model learns from.
@@ -157,7 +160,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
   const arms: ArmModel[] = [];
   for (const [a, value] of treatments.entries()) {
     const { rows, t } = armRows(treatment, control, value);
-    const data: ArmData = { x: takeRows(x, rows), t, y: gather(y, rows), outcome };
+    const data: ArmData = { x: armMatrix(x, rows), t, y: gather(y, rows), outcome };
     const folds = input.folds ?? AUTO_SELECT_DEFAULTS.folds;
     const problem = armProblem(t, data.y, outcome, folds);
     if (problem) {
@@ -261,7 +264,7 @@ export function evaluateUplift(
       return;
     }
     const { rows, t } = armRows(treatment, model.control, arm.treatment);
-    const armX = takeRows(x, rows);
+    const armX = armMatrix(x, rows);
     const armY = gather(y, rows);
     const score = arm.cate.predict(armX);
     evaluation.treatments.push({
