@@ -181,6 +181,19 @@ describe('aether uplift (end to end)', () => {
     assert.ok(result.treatments[0].ate.ciLow < result.treatments[0].ate.ciHigh);
   });
 
+  it('says why the Qini is undefined on rows without a positive outcome, instead of printing NaN', () => {
+    const zero = join(dir, 'zero.csv');
+    writeFileSync(zero, readFileSync(test, 'utf8').replace(/,1(\r\n|$)/g, ',0$1'));
+    const table = aether('evaluate', '--model', model, '--data', zero);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /\nemail\s+600\s+n\/a\s+n\/a\s+n\/a\s+0\.0000\s+0\.0000\s+0\.0000\s+0\.0000\s+\[0\.0000, 0\.0000\]/);
+    assert.match(table.stdout, /\nnote: "email": Qini and AUUC are undefined: no evaluated row has a positive outcome\n$/);
+    const json = JSON.parse(aether('evaluate', '--model', model, '--data', zero, '--json').stdout);
+    assert.equal(json.treatments[0].qini, null);
+    assert.equal(json.treatments[0].note, 'Qini and AUUC are undefined: no evaluated row has a positive outcome');
+    assert.equal(JSON.parse(aether('evaluate', '--model', model, '--data', test, '--json').stdout).treatments[0].note, undefined);
+  });
+
   it('says which treatments it could not evaluate and which rows it left out', () => {
     const other = join(dir, 'other.csv');
     const lines = readFileSync(test, 'utf8')

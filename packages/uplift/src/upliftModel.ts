@@ -219,7 +219,18 @@ export function predictUplift(model: UpliftModel, x: FeatureMatrix): { treatment
   return model.arms.map((arm) => ({ treatment: arm.treatment, uplift: arm.cate.predict(x) }));
 }
 
-export type ArmEvaluation = ArmMetrics & { treatment: string; ate: AteEstimate };
+export type ArmEvaluation = ArmMetrics & {
+  treatment: string;
+  ate: AteEstimate;
+  /** Why the Qini and AUUC are undefined (NaN), when they are. */
+  note?: string;
+};
+
+/** Why the Qini is undefined on these rows: its perfect curve, which it is normalised by, gains nothing over random. */
+function undefinedQiniNote(y: Float64Array): string {
+  if (y.every((v) => v <= 0)) return 'Qini and AUUC are undefined: no evaluated row has a positive outcome';
+  return 'Qini and AUUC are undefined: on these rows the perfect ranking gains nothing over a random one';
+}
 
 export type UpliftEvaluation = {
   treatments: ArmEvaluation[];
@@ -267,10 +278,12 @@ export function evaluateUplift(
     const armX = armMatrix(x, rows);
     const armY = gather(y, rows);
     const score = arm.cate.predict(armX);
+    const metrics = armMetrics(armY, score, t, seed + a, options.replicates);
     evaluation.treatments.push({
       treatment: arm.treatment,
-      ...armMetrics(armY, score, t, seed + a, options.replicates),
+      ...metrics,
       ate: aipwAte({ x: armX, t, y: armY, outcome: model.outcome }, { seed: seed + a }),
+      ...(Number.isNaN(metrics.qini) ? { note: undefinedQiniNote(armY) } : {}),
     });
   });
   if (evaluation.treatments.length === 0) {

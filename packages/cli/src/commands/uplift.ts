@@ -179,7 +179,11 @@ async function runPredict(argv: string[]): Promise<number> {
 
 function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): string {
   const header = ['treatment', 'rows', 'qini', 'qini_se', 'auuc', 'uplift@10', 'uplift@20', 'uplift@30', 'ate', 'ate_95ci'];
-  const f = (n: number) => n.toFixed(4);
+  const f = (n: number) => {
+    if (Number.isNaN(n)) return 'n/a';
+    const text = n.toFixed(4);
+    return Number(text) === 0 ? (0).toFixed(4) : text; // no -0.0000
+  };
   const rows = evaluation.treatments.map((e) => [
     e.treatment,
     String(e.rows),
@@ -195,6 +199,7 @@ function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): stri
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ');
   const notes = [
+    ...evaluation.treatments.flatMap((e) => (e.note ? [`note: "${e.treatment}": ${e.note}`] : [])),
     ...evaluation.notEvaluated.map((n) => `not evaluated: "${n.treatment}" (${n.reason})`),
     ...evaluation.unknownTreatments.map((u) => `left out: ${u.rows} row(s) of "${u.value}" (not a treatment of this model)`),
   ];
