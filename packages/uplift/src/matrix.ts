@@ -29,24 +29,3 @@ export function takeRows(matrix: FeatureMatrix, indices: ArrayLike<number>): Fea
 export function withColumn(matrix: FeatureMatrix, name: string, column: Float64Array): FeatureMatrix {
   return featureMatrix([...matrix.names, name], [...matrix.columns, column]);
 }
-
-/** The rows of `parts` one after another (a file read in chunks, made one matrix); every part has the same columns. */
-export function concatRows(parts: readonly FeatureMatrix[]): FeatureMatrix {
-  const first = parts[0];
-  if (!first) throw new Error('no parts to concatenate');
-  for (const part of parts) {
-    if (part.names.join('\n') !== first.names.join('\n'))
-      throw new Error(`parts have different columns: ${first.names.join(', ')} vs ${part.names.join(', ')}`);
-  }
-  const rows = parts.reduce((sum, part) => sum + part.rows, 0);
-  const columns = first.names.map((_, j) => {
-    const column = new Float64Array(rows);
-    let offset = 0;
-    for (const part of parts) {
-      column.set(part.columns[j]!, offset);
-      offset += part.rows;
-    }
-    return column;
-  });
-  return { rows, names: first.names, columns };
-}

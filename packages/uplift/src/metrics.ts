@@ -260,12 +260,19 @@ export function upliftAtK(y: Series, score: Series, t: Series, strategy: UpliftA
   return mean(treatedY) - mean(controlY);
 }
 
+/** The Qini curve's point after cumulative weights: all rows, treated rows, and the outcome sums of each arm. */
+function qiniPoint(all: number, treated: number, yTreated: number, yControl: number): number {
+  const control = all - treated;
+  return yTreated - yControl * (control !== 0 ? treated / control : 0);
+}
+
 /**
- * The area under the Qini curve of `sorted` with each row counted `counts[row]` times, and the curve's last point:
- * the area of qiniCurve on the resampled rows, in one pass over rows sorted once and without the curve's arrays. A
- * threshold whose rows all weigh 0 repeats the previous point and adds no area.
+ * The area under the Qini curve of `sorted` with the row at sorted position k counted `weights[k]` times (or
+ * `weights[at[k]]`), and the curve's last point: the area of qiniCurve on the resampled rows, in one pass over rows
+ * sorted once and without the curve's arrays. A threshold whose rows all weigh 0 repeats the previous point and adds
+ * no area.
  */
-function weightedQiniArea(sorted: SortedRows, counts: Int32Array): { area: number; lastX: number; lastY: number } {
+function weightedQiniArea(sorted: SortedRows, weights: Int32Array, at?: Int32Array): { area: number; lastX: number; lastY: number } {
   let cumAll = 0;
   let cumT = 0;
   let cumYT = 0;
@@ -274,19 +281,54 @@ function weightedQiniArea(sorted: SortedRows, counts: Int32Array): { area: numbe
   let lastX = 0;
   let lastY = 0;
   for (let k = 0; k < sorted.row.length; k++) {
-    const w = counts[sorted.row[k]!]!;
+    const w = weights[at ? at[k]! : k]!;
     cumAll += w;
     if (sorted.t[k] === 1) {
       cumT += w;
       cumYT += w * sorted.y[k]!;
     } else cumYC += w * sorted.y[k]!;
     if (sorted.lastOfScore[k] === 1) {
-      const nc = cumAll - cumT;
-      const value = cumYT - cumYC * (nc !== 0 ? cumT / nc : 0);
+      const value = qiniPoint(cumAll, cumT, cumYT, cumYC);
       area += ((cumAll - lastX) * (value + lastY)) / 2;
       lastX = cumAll;
       lastY = value;
     }
+  }
+  return { area, lastX, lastY };
+}
+
+/**
+ * weightedQiniArea of the perfect ranking of a 0/1 outcome, from the weighted counts of its three tied groups alone:
+ * treated rows with outcome 1, then every row with outcome 0, then control rows with outcome 1. The counts are whole
+ * numbers, so their sums are exact in any order and the area is the same to the bit.
+ */
+function binaryPerfectQiniArea(sorted: SortedRows, weights: Int32Array): { area: number; lastX: number; lastY: number } {
+  let treatedOnes = 0;
+  let treatedZeros = 0;
+  let controlZeros = 0;
+  let controlOnes = 0;
+  for (let k = 0; k < sorted.row.length; k++) {
+    const w = weights[k]!;
+    if (sorted.t[k] === 1) {
+      if (sorted.y[k] === 1) treatedOnes += w;
+      else treatedZeros += w;
+    } else if (sorted.y[k] === 1) controlOnes += w;
+    else controlZeros += w;
+  }
+  const treated = treatedOnes + treatedZeros;
+  const points: [number, number, number, number][] = [
+    [treatedOnes, treatedOnes, treatedOnes, 0],
+    [treated + controlZeros, treated, treatedOnes, 0],
+    [treated + controlZeros + controlOnes, treated, treatedOnes, controlOnes],
+  ];
+  let area = 0;
+  let lastX = 0;
+  let lastY = 0;
+  for (const [all, t, yT, yC] of points) {
+    const value = qiniPoint(all, t, yT, yC);
+    area += ((all - lastX) * (value + lastY)) / 2;
+    lastX = all;
+    lastY = value;
   }
   return { area, lastX, lastY };
 }
@@ -314,14 +356,21 @@ export function bootstrapQini(
   const replicates = options.replicates ?? 200;
   const random = createRandom(options.seed ?? 0);
   const byScore = sortedRows(y, score, t); // checks the lengths
-  const byPerfect = sortedRows(y, perfectQiniScore(y, t), t);
-  const treated: number[] = [];
-  const control: number[] = [];
-  for (let i = 0; i < t.length; i++) (t[i] === 1 ? treated : control).push(i);
+  // Counts are kept by position in score order, so the pass over that order reads them in sequence.
+  const positionOf = new Int32Array(y.length);
+  byScore.row.forEach((row, k) => {
+    positionOf[row] = k;
+  });
+  const binary = Array.prototype.every.call(y, (v: number) => v === 0 || v === 1);
+  const byPerfect = binary ? undefined : sortedRows(y, perfectQiniScore(y, t), t);
+  const perfectAt = byPerfect ? Int32Array.from(byPerfect.row, (row) => positionOf[row]!) : undefined;
+  const groups: number[][] = [[], []];
+  for (let i = 0; i < t.length; i++) groups[t[i] === 1 ? 0 : 1]!.push(positionOf[i]!);
+  const [treated, control] = groups.map((group) => Int32Array.from(group));
   const counts = new Int32Array(y.length).fill(1);
   const qini = () => {
     const actual = weightedQiniArea(byScore, counts);
-    const perfect = weightedQiniArea(byPerfect, counts);
+    const perfect = byPerfect ? weightedQiniArea(byPerfect, counts, perfectAt) : binaryPerfectQiniArea(byScore, counts);
     const baseline = (perfect.lastX * perfect.lastY) / 2;
     return (actual.area - baseline) / (perfect.area - baseline);
   };
@@ -331,7 +380,7 @@ export function bootstrapQini(
   let defined = 0;
   for (let r = 0; r < replicates; r++) {
     counts.fill(0);
-    for (const group of [treated, control]) {
+    for (const group of [treated!, control!]) {
       for (let j = 0; j < group.length; j++) {
         const i = group[random.nextInt(group.length)]!;
         counts[i] = counts[i]! + 1;

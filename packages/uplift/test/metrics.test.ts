@@ -131,6 +131,25 @@ describe('metrics', () => {
       const fast = bootstrapQini(c.y, c.score, c.t, { replicates, seed: 11 });
       assert.ok(Math.abs(fast.standardError - se) < 1e-12, `${c.name}: ${fast.standardError} vs ${se}`);
       assertClose(fast.value, c.expected.qini_auc_score, c.name);
+      // and for a non-binary outcome (spend: amounts, ties included), whose perfect ranking is sorted, not grouped
+      const spend = c.y.map((v, i) => (v === 1 ? 10 + (i % 4) * 5 : 0));
+      const definition = createRandom(11);
+      const spendValues: number[] = [];
+      for (let r = 0; r < replicates; r++) {
+        const rows = groups.flatMap((group) => group.map(() => group[definition.nextInt(group.length)]!));
+        spendValues.push(
+          qiniAucScore(
+            rows.map((i) => spend[i]!),
+            rows.map((i) => c.score[i]!),
+            rows.map((i) => c.t[i]!),
+          ),
+        );
+      }
+      const spendMean = spendValues.reduce((a, v) => a + v, 0) / replicates;
+      const spendSe = Math.sqrt(spendValues.reduce((a, v) => a + (v - spendMean) ** 2, 0) / (replicates - 1));
+      const spendFast = bootstrapQini(spend, c.score, c.t, { replicates, seed: 11 });
+      assert.ok(Math.abs(spendFast.standardError - spendSe) < 1e-12, `${c.name} spend: ${spendFast.standardError} vs ${spendSe}`);
+      assertClose(spendFast.value, qiniAucScore(spend, c.score, c.t), `${c.name} spend`);
     }
   });
 

@@ -14,7 +14,7 @@ import {
   type UnseenCategory,
   unseenCategories,
 } from '@aether/uplift/encoding';
-import { concatRows, type FeatureMatrix, featureMatrix } from '@aether/uplift/matrix';
+import { type FeatureMatrix, featureMatrix } from '@aether/uplift/matrix';
 import type { UpliftModel } from '@aether/uplift/upliftModel';
 import { UsageError } from '../command.ts';
 import { readCsvChunks } from './upliftFiles.ts';
@@ -151,15 +151,33 @@ export async function encodeFile(path: string, schema: FeatureSchema, rows: numb
   return featureMatrix(names, columns);
 }
 
-/** A labelled file for evaluation, read in parts: only the encoded features, treatments and outcomes are kept. */
+/**
+ * A labelled file for evaluation, read in parts: only the encoded features, treatments and outcomes are kept. The
+ * parts' columns are joined one column at a time, each part's column dropped once copied, so the matrix is held about
+ * once, not twice.
+ */
 export async function readLabelled(model: UpliftModel, path: string) {
-  const parts: FeatureMatrix[] = [];
+  const names = encodedNames(model.schema);
+  const parts: Float64Array[][] = [];
   const labels = labelCollector(path, model.treatmentColumn, model.outcomeColumn, model.outcome === 'binary');
   let unseen: UnseenCategory[] = [];
   for await (const table of readCsvChunks(path, CHUNK_ROWS)) {
-    parts.push(encode(model.schema, table, path));
+    parts.push([...encode(model.schema, table, path).columns]);
     labels.add(table);
     unseen = mergeUnseen(model.schema, unseen, unseenCategories(model.schema, table));
   }
-  return { x: concatRows(parts), ...labels.labels(), unseen };
+  const { treatment, y } = labels.labels();
+  const columns = names.map((_, j) => {
+    const column = new Float64Array(y.length);
+    let offset = 0;
+    for (const part of parts) {
+      column.set(part[j]!, offset);
+      offset += part[j]!.length;
+      part[j] = EMPTY;
+    }
+    return column;
+  });
+  return { x: featureMatrix(names, columns), treatment, y, unseen };
 }
+
+const EMPTY = new Float64Array(0);
