@@ -141,13 +141,15 @@ export function qiniCurve(y: Series, score: Series, t: Series): Curve {
   return qiniCurveOf(cumulativeAtThresholds(sortedRows(y, score, t)));
 }
 
+/** The Qini curve's point after cumulative counts (or weights): all rows, treated rows, and the outcome sums of each arm. */
+function qiniPoint(all: number, treated: number, yTreated: number, yControl: number): number {
+  const control = all - treated;
+  return yTreated - yControl * (control !== 0 ? treated / control : 0);
+}
+
 function qiniCurveOf(c: Cumulative): Curve {
   const values = new Float64Array(c.numAll.length);
-  for (let i = 0; i < values.length; i++) {
-    const nt = c.numTreated[i]!;
-    const nc = c.numAll[i]! - nt;
-    values[i] = c.yTreated[i]! - c.yControl[i]! * (nc !== 0 ? nt / nc : 0);
-  }
+  for (let i = 0; i < values.length; i++) values[i] = qiniPoint(c.numAll[i]!, c.numTreated[i]!, c.yTreated[i]!, c.yControl[i]!);
   return startAtOrigin(c.numAll, values);
 }
 
@@ -258,12 +260,6 @@ export function upliftAtK(y: Series, score: Series, t: Series, strategy: UpliftA
     }
   }
   return mean(treatedY) - mean(controlY);
-}
-
-/** The Qini curve's point after cumulative weights: all rows, treated rows, and the outcome sums of each arm. */
-function qiniPoint(all: number, treated: number, yTreated: number, yControl: number): number {
-  const control = all - treated;
-  return yTreated - yControl * (control !== 0 ? treated / control : 0);
 }
 
 /**
