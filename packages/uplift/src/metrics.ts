@@ -293,40 +293,26 @@ function weightedQiniArea(sorted: SortedRows, weights: Int32Array, at?: Int32Arr
   return { area, lastX, lastY };
 }
 
+/** The perfect ranking's rows of a 0/1 outcome as three tied groups: treated 1s; every 0 (treated, then control); control 1s. */
+const PERFECT_GROUPS: SortedRows = {
+  row: Int32Array.of(0, 1, 2, 3),
+  t: Float64Array.of(1, 1, 0, 0),
+  y: Float64Array.of(1, 0, 0, 1),
+  lastOfScore: Uint8Array.of(1, 0, 1, 1),
+};
+
 /**
- * weightedQiniArea of the perfect ranking of a 0/1 outcome, from the weighted counts of its three tied groups alone:
- * treated rows with outcome 1, then every row with outcome 0, then control rows with outcome 1. The counts are whole
- * numbers, so their sums are exact in any order and the area is the same to the bit.
+ * weightedQiniArea of the perfect ranking of a 0/1 outcome, from the weighted counts of its three tied groups alone
+ * (PERFECT_GROUPS). The counts are whole numbers, so their sums are exact in any order and the area is the same to
+ * the bit as over every row.
  */
 function binaryPerfectQiniArea(sorted: SortedRows, weights: Int32Array): { area: number; lastX: number; lastY: number } {
-  let treatedOnes = 0;
-  let treatedZeros = 0;
-  let controlZeros = 0;
-  let controlOnes = 0;
+  const groups = new Int32Array(4); // in PERFECT_GROUPS' order
   for (let k = 0; k < sorted.row.length; k++) {
-    const w = weights[k]!;
-    if (sorted.t[k] === 1) {
-      if (sorted.y[k] === 1) treatedOnes += w;
-      else treatedZeros += w;
-    } else if (sorted.y[k] === 1) controlOnes += w;
-    else controlZeros += w;
+    const group = sorted.t[k] === 1 ? (sorted.y[k] === 1 ? 0 : 1) : sorted.y[k] === 1 ? 3 : 2;
+    groups[group] = groups[group]! + weights[k]!;
   }
-  const treated = treatedOnes + treatedZeros;
-  const points: [number, number, number, number][] = [
-    [treatedOnes, treatedOnes, treatedOnes, 0],
-    [treated + controlZeros, treated, treatedOnes, 0],
-    [treated + controlZeros + controlOnes, treated, treatedOnes, controlOnes],
-  ];
-  let area = 0;
-  let lastX = 0;
-  let lastY = 0;
-  for (const [all, t, yT, yC] of points) {
-    const value = qiniPoint(all, t, yT, yC);
-    area += ((all - lastX) * (value + lastY)) / 2;
-    lastX = all;
-    lastY = value;
-  }
-  return { area, lastX, lastY };
+  return weightedQiniArea(PERFECT_GROUPS, groups);
 }
 
 export type BootstrapEstimate = {
