@@ -10,6 +10,7 @@ import { type AteEstimate, differenceInMeans, differenceInProportions } from './
 import type { FeatureSchema } from './encoding.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
+import { firstAbove, firstAtLeast } from './sortedSearch.ts';
 import { gather, indices } from './tabulate.ts';
 
 export type FeatureImportance = { feature: string; importance: number; share: number };
@@ -89,7 +90,7 @@ const MIN_ARM_ROWS = 2;
  * A column's split thresholds, ascending: midway between each of 31 quantiles (of 32) of its non-missing values and
  * the next larger value; none when the column holds one value.
  */
-function candidateThresholds(values: Float64Array): number[] {
+function candidateThresholds(values: Float64Array): Float64Array {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort();
   const thresholds = new Set<number>();
   for (let q = 1; q < 32 && sorted.length > 0; q++) {
@@ -97,32 +98,7 @@ function candidateThresholds(values: Float64Array): number[] {
     const upper = firstAbove(sorted, a);
     if (upper < sorted.length) thresholds.add((a + sorted[upper]!) / 2);
   }
-  return [...thresholds];
-}
-
-/** The index of the first value of ascending `sorted` above `a` (its length when there is none). */
-function firstAbove(sorted: ArrayLike<number>, a: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]! > a) high = mid;
-    else low = mid + 1;
-  }
-  return low;
-}
-
-/** The index of the first of ascending `thresholds` at least `v`, so `v <= thresholds[k]` from there on; NaN is past all. */
-function firstAtLeast(thresholds: readonly number[], v: number): number {
-  if (Number.isNaN(v)) return thresholds.length;
-  let low = 0;
-  let high = thresholds.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (v <= thresholds[mid]!) high = mid;
-    else low = mid + 1;
-  }
-  return low;
+  return Float64Array.from(thresholds);
 }
 
 /**
@@ -148,7 +124,8 @@ function growTree(x: FeatureMatrix, t: Uint8Array, target: Float64Array, rows: I
     const counts = new Int32Array(thresholds.length + 1);
     const treatedCounts = new Int32Array(thresholds.length + 1);
     for (const i of rows) {
-      const run = firstAtLeast(thresholds, column[i]!);
+      const v = column[i]!;
+      const run = Number.isNaN(v) ? thresholds.length : firstAtLeast(thresholds, v);
       sums[run] = sums[run]! + target[i]!;
       counts[run] = counts[run]! + 1;
       treatedCounts[run] = treatedCounts[run]! + t[i]!;
