@@ -147,9 +147,11 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
       `no row has control value "${control}" in column "${input.treatmentColumn}"; its values are ${listed.join(', ')}${more}`,
     );
   }
+  let columns: Record<string, string>;
   try {
     // The model must compile to SQL for the warehouse: a name SQL cannot hold is refused before any fit, not after.
-    for (const dialect of ['duckdb', 'bigquery'] as const) featureColumnsSql(input.schema, dialect);
+    featureColumnsSql(input.schema, 'duckdb');
+    columns = featureColumnsSql(input.schema, 'bigquery');
   } catch (error) {
     throw new Error(`${(error as Error).message}: rename the column or leave it out of the features`);
   }
@@ -181,7 +183,6 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
     });
     let treated = 0;
     for (const flag of t) treated += flag;
-    const columns = featureColumnsSql(input.schema, 'bigquery');
     const { model: cate, distillation } = withinSqlLimit(selection.model, data.x, data, columns, armSeed);
     input.onProgress?.(`  chose ${selection.report.winner} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     arms.push({
