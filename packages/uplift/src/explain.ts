@@ -9,8 +9,8 @@
 import { type AteEstimate, differenceInMeans, differenceInProportions } from './ate.ts';
 import type { FeatureSchema } from './encoding.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
+import { descendingOrder } from './metrics.ts';
 import { createRandom } from './random.ts';
-import { firstAbove, firstAtLeast } from './sortedSearch.ts';
 import { gather, indices } from './tabulate.ts';
 
 export type FeatureImportance = { feature: string; importance: number; share: number };
@@ -87,16 +87,45 @@ export function permutationImportance(
 const MIN_ARM_ROWS = 2;
 
 /**
- * A column's split thresholds, ascending: midway between each of 31 quantiles (of 32) of its non-missing values and
- * the next larger value; none when the column holds one value.
+ * A column's distinct non-missing values, ascending, and each row's place among them (`levels.length` for a missing
+ * value): found once, so a tree node counts its rows per level instead of sorting their values.
  */
-function candidateThresholds(values: Float64Array): Float64Array {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
-  const thresholds = new Set<number>();
-  for (let q = 1; q < 32 && sorted.length > 0; q++) {
-    const a = sorted[Math.floor((q / 32) * (sorted.length - 1))]!;
-    const upper = firstAbove(sorted, a);
-    if (upper < sorted.length) thresholds.add((a + sorted[upper]!) / 2);
+type ColumnLevels = { levels: Float64Array; level: Uint16Array | Uint32Array };
+
+function columnLevels(column: Float64Array): ColumnLevels {
+  const order = descendingOrder(column); // missing first: read from the end, the values ascend
+  let present = order.length;
+  while (present > 0 && Number.isNaN(column[order[order.length - present]!]!)) present--;
+  const ascending = (k: number) => column[order[order.length - 1 - k]!]!;
+  let distinct = 0;
+  for (let k = 0; k < present; k++) if (k === 0 || ascending(k) !== ascending(k - 1)) distinct++;
+  const levels = new Float64Array(distinct);
+  const level = (distinct < 0xffff ? new Uint16Array(column.length) : new Uint32Array(column.length)).fill(distinct);
+  for (let k = 0, l = -1; k < present; k++) {
+    if (k === 0 || ascending(k) !== ascending(k - 1)) levels[++l] = ascending(k);
+    level[order[order.length - 1 - k]!] = l;
+  }
+  return { levels, level };
+}
+
+/**
+ * The split thresholds of a node's `rows` in one column, ascending: midway between each of 31 quantiles (of 32) of
+ * their non-missing values and the next larger value; none when they hold one value. `count` holds the node's rows
+ * per level, missing last.
+ */
+function candidateThresholds(levels: Float64Array, count: Int32Array, rows: number): Float64Array {
+  const present = rows - count[levels.length]!;
+  const thresholds: number[] = [];
+  let l = 0;
+  let below = 0; // the node's rows at levels before l
+  for (let q = 1; q < 32 && present > 0; q++) {
+    const position = Math.floor((q / 32) * (present - 1));
+    while (below + count[l]! <= position) below += count[l++]!;
+    let upper = l + 1;
+    while (upper < levels.length && count[upper] === 0) upper++;
+    if (upper === levels.length) continue;
+    const threshold = (levels[l]! + levels[upper]!) / 2;
+    if (threshold !== thresholds[thresholds.length - 1]) thresholds.push(threshold);
   }
   return Float64Array.from(thresholds);
 }
@@ -105,7 +134,15 @@ function candidateThresholds(values: Float64Array): Float64Array {
  * A least-squares regression tree on `target`, thresholds from up to 32 quantiles per column; every leaf keeps
  * `minRows` rows and MIN_ARM_ROWS of each arm of `t`.
  */
-function growTree(x: FeatureMatrix, t: Uint8Array, target: Float64Array, rows: Int32Array, depth: number, minRows: number): Tree {
+function growTree(
+  x: FeatureMatrix,
+  levels: readonly ColumnLevels[],
+  t: Uint8Array,
+  target: Float64Array,
+  rows: Int32Array,
+  depth: number,
+  minRows: number,
+): Tree {
   if (depth === 0 || rows.length < 2 * minRows) return { leaf: true, rows };
   let total = 0;
   let treated = 0;
@@ -115,17 +152,25 @@ function growTree(x: FeatureMatrix, t: Uint8Array, target: Float64Array, rows: I
   }
   const armsKept = (count: number, treatedCount: number) => treatedCount >= MIN_ARM_ROWS && count - treatedCount >= MIN_ARM_ROWS;
   let best = { gain: 1e-15, column: -1, threshold: 0 };
-  x.columns.forEach((column, j) => {
-    const thresholds = candidateThresholds(gather(column, rows));
+  levels.forEach(({ levels: values, level }, j) => {
+    const count = new Int32Array(values.length + 1);
+    for (let k = 0; k < rows.length; k++) count[level[rows[k]!]!]!++;
+    const thresholds = candidateThresholds(values, count, rows.length);
     if (thresholds.length === 0) return;
-    // One pass sums each run of rows between consecutive thresholds (NaN after the last: it never goes left); the
-    // split at threshold k takes the runs up to k.
+    // One pass sums each run of rows between consecutive thresholds (missing after the last: it never goes left);
+    // the split at threshold k takes the runs up to k. A level's run is the number of thresholds below its value.
+    const runOf = new Int32Array(values.length + 1);
+    for (let l = 0, run = 0; l < values.length; l++) {
+      while (run < thresholds.length && thresholds[run]! < values[l]!) run++;
+      runOf[l] = run;
+    }
+    runOf[values.length] = thresholds.length;
     const sums = new Float64Array(thresholds.length + 1);
     const counts = new Int32Array(thresholds.length + 1);
     const treatedCounts = new Int32Array(thresholds.length + 1);
-    for (const i of rows) {
-      const v = column[i]!;
-      const run = Number.isNaN(v) ? thresholds.length : firstAtLeast(thresholds, v);
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      const run = runOf[level[i]!]!;
       sums[run] = sums[run]! + target[i]!;
       counts[run] = counts[run]! + 1;
       treatedCounts[run] = treatedCounts[run]! + t[i]!;
@@ -153,8 +198,8 @@ function growTree(x: FeatureMatrix, t: Uint8Array, target: Float64Array, rows: I
     leaf: false,
     column: best.column,
     threshold: best.threshold,
-    left: growTree(x, t, target, left, depth - 1, minRows),
-    right: growTree(x, t, target, right, depth - 1, minRows),
+    left: growTree(x, levels, t, target, left, depth - 1, minRows),
+    right: growTree(x, levels, t, target, right, depth - 1, minRows),
   };
 }
 
@@ -252,7 +297,7 @@ export function explainUplift(
   const { x, t, y } = data;
   const cate = predict(x);
   const minRows = Math.max(1, Math.ceil((options.minShare ?? 0.05) * x.rows));
-  const tree = growTree(x, t, cate, indices(x.rows), options.maxDepth ?? 3, minRows);
+  const tree = growTree(x, x.columns.map(columnLevels), t, cate, indices(x.rows), options.maxDepth ?? 3, minRows);
   // 0/1 flags (e.g. `womens`) read better as "womens is 1" than as "womens > 0.5".
   const binaryColumns = new Set(x.names.filter((_, j) => x.columns[j]!.every((v) => v === 0 || v === 1)));
   const scale = options.unitScale ?? 1;
