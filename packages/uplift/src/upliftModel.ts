@@ -271,7 +271,11 @@ export function evaluateUplift(
   model.arms.forEach((arm, a) => {
     const treated = counts.get(arm.treatment) ?? 0;
     if (treated === 0 || controlRows === 0) {
-      const reason = treated === 0 ? `no row has treatment "${arm.treatment}"` : `no row has the control "${model.control}"`;
+      const missing = [
+        ...(treated === 0 ? [`treatment "${arm.treatment}"`] : []),
+        ...(controlRows === 0 ? [`the control "${model.control}"`] : []),
+      ];
+      const reason = `no row has ${missing.join(' or ')}`;
       evaluation.notEvaluated.push({ treatment: arm.treatment, reason });
       return;
     }
@@ -289,7 +293,13 @@ export function evaluateUplift(
   });
   if (evaluation.treatments.length === 0) {
     const reasons = [...new Set(evaluation.notEvaluated.map((n) => n.reason))].join('; ');
-    throw new Error(`nothing to evaluate: ${reasons} (evaluation needs rows of a treatment and of the control)`);
+    // A misspelt treatment or control value shows up here: name what the column holds instead.
+    const unknown = evaluation.unknownTreatments;
+    const listed = unknown.slice(0, 10).map((u) => `"${u.value}" (${u.rows} rows)`);
+    const holds = unknown.length
+      ? `; values of column "${model.treatmentColumn}" the model does not know: ${listed.join(', ')}${unknown.length > 10 ? `, … (${unknown.length} in all)` : ''}`
+      : '';
+    throw new Error(`nothing to evaluate: ${reasons} (evaluation needs rows of a treatment and of the control)${holds}`);
   }
   return evaluation;
 }

@@ -103,7 +103,15 @@ describe('uplift model', () => {
     const noControl = test.rows.map((r) => (r[2] === 'none' ? 'holdout' : r[2]!));
     assert.throws(
       () => evaluateUplift(model, x, noControl, y, { replicates: 5 }),
-      /^Error: nothing to evaluate: no row has the control "none" \(evaluation needs rows of a treatment and of the control\)$/,
+      new RegExp(
+        '^Error: nothing to evaluate: no row has the control "none" \\(evaluation needs rows of a treatment and of the control\\); ' +
+          `values of column "arm" the model does not know: "holdout" \\(${noControl.filter((v) => v === 'holdout').length} rows\\)$`,
+      ),
+    );
+    const renamed = test.rows.map((r) => r[2]!.toUpperCase());
+    assert.throws(
+      () => evaluateUplift(model, x, renamed, y, { replicates: 5 }),
+      /^Error: nothing to evaluate: no row has treatment "email" or the control "none"; no row has treatment "sms" or the control "none" \(.*\); values of column "arm" the model does not know: "EMAIL" \(\d+ rows\), "NONE" \(\d+ rows\), "SMS" \(\d+ rows\)$/,
     );
   });
 
