@@ -42,9 +42,11 @@ function campaign(n: number, seed: number, channels: string[]) {
 }
 
 const FEATURES = ['recency', 'history', 'channel'];
-const train = campaign(3000, 1, ['Web', 'Phone', "Multi'channel"]);
+// A category may hold quotes, a tab or a newline (from a quoted CSV field): its SQL literal must still match it.
+const CHANNELS = ['Web', 'Phone', "Multi'channel", 'Call\tcentre\nnorth'];
+const train = campaign(3000, 1, CHANNELS);
 // Scoring rows include a channel never seen at fit time.
-const score = campaign(10_000, 2, ['Web', 'Phone', "Multi'channel", 'Kiosk']);
+const score = campaign(10_000, 2, [...CHANNELS, 'Kiosk']);
 const schema = inferSchema(train, FEATURES);
 const xTrain = encodeTable(schema, train);
 const xScore = encodeTable(schema, score);
@@ -118,6 +120,19 @@ const SPECS: Record<string, LearnerSpec> = {
 };
 
 describe('uplift model → SQL on DuckDB', () => {
+  it('encodes every feature column as encodeTable does, categories with quotes, tabs and newlines included', async () => {
+    const columns = featureColumnsSql(schema, 'duckdb');
+    assert.ok(xScore.names.includes('channel=Call\tcentre\nnorth'));
+    const sql = await sqlScores(xScore.names.map((name) => `COALESCE(${columns[name]!}, 'NaN'::DOUBLE)`));
+    xScore.names.forEach((name, j) => {
+      const local = xScore.columns[j]!;
+      assert.ok(
+        sql[j]!.every((v, i) => (Number.isNaN(local[i]!) ? Number.isNaN(v) : v === local[i])),
+        name,
+      );
+    });
+  });
+
   it('matches in-process CATE within 1e-9 on 10,000 rows for every meta-learner and base', async () => {
     const rows = Int32Array.from(train.rows.flatMap((row, i) => (row[4] === 'sms' || row[4] === 'none' ? [i] : [])));
     const data: ArmData = {

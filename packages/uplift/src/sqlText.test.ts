@@ -24,5 +24,12 @@ describe('sqlIdentifier and sqlString', () => {
     assert.throws(() => sqlIdentifier('a"b', 'duckdb'), /cannot be used in SQL/);
     assert.equal(sqlString("O'Brien", 'duckdb'), "'O''Brien'");
     assert.equal(sqlString("O'Brien", 'bigquery'), "'O\\'Brien'");
+    assert.equal(sqlString('a\\b', 'bigquery'), "'a\\\\b'");
+  });
+
+  it('writes control characters in strings: BigQuery escapes, DuckDB chr()', () => {
+    assert.equal(sqlString("it's\tone\nline", 'bigquery'), "'it\\'s\\x09one\\x0aline'");
+    assert.equal(sqlString("it's\tone\nline", 'duckdb'), "('it''s' || chr(9) || 'one' || chr(10) || 'line')");
+    assert.equal(sqlString('\r', 'duckdb'), "('' || chr(13) || '')");
   });
 });

@@ -20,7 +20,17 @@ export function sqlIdentifier(name: string, dialect: SqlDialect): string {
   return dialect === 'bigquery' ? `\`${name}\`` : `"${name}"`;
 }
 
+/**
+ * A string literal of `value`, control characters included (a category read from a quoted CSV field may hold a
+ * newline or tab): BigQuery writes them as `\xHH` escapes; DuckDB's literals have no escapes, so they are joined in
+ * with `chr(code)`.
+ */
 export function sqlString(value: string, dialect: SqlDialect): string {
-  if (hasControlCharacter(value)) throw new Error(`category ${JSON.stringify(value)} holds a control character`);
-  return dialect === 'bigquery' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : `'${value.replace(/'/g, "''")}'`;
+  let text = '';
+  for (const c of value) {
+    const code = c.charCodeAt(0);
+    if (dialect === 'bigquery') text += code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : c === '\\' || c === "'" ? `\\${c}` : c;
+    else text += code < 0x20 ? `' || chr(${code}) || '` : c === "'" ? "''" : c;
+  }
+  return dialect === 'duckdb' && hasControlCharacter(value) ? `('${text}')` : `'${text}'`;
 }

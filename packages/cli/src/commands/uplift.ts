@@ -136,7 +136,9 @@ async function runFit(argv: string[]): Promise<number> {
   });
   await writeOutput(out, (write) => write(`${JSON.stringify(modelToJSON(model), null, 1)}\n`));
   console.log(`fitted ${model.arms.length} treatment(s) on ${model.rows} rows (${model.outcome} outcome "${outcomeColumn}"); wrote ${out}`);
-  const described = schema.features.map((f) => (f.type === 'number' ? `${f.name} (number)` : `${f.name} (${f.categories.length} values)`));
+  const described = schema.features.map((f) =>
+    f.type === 'number' ? `${f.name} (number)` : `${f.name} (${f.categories.length} value${f.categories.length === 1 ? '' : 's'})`,
+  );
   console.log(`features: ${described.join(', ')}`);
   for (const arm of model.arms) {
     const unit = model.outcome === 'binary' ? ' pp' : '';
