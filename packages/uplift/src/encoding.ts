@@ -120,13 +120,14 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
     });
     rowsSeen += table.rows.length;
   };
-  const schema = (): FeatureSchema => ({
-    features: states.map((state): FeatureSpec => {
-      if (!state.firstText) return { name: state.name, type: 'number' };
-      if (!state.values) throw new Error(tooManyCategories(state, state.firstText));
-      return { name: state.name, type: 'category', categories: [...state.values].sort() };
-    }),
-  });
+  const schema = (): FeatureSchema =>
+    checkEncodedNames({
+      features: states.map((state): FeatureSpec => {
+        if (!state.firstText) return { name: state.name, type: 'number' };
+        if (!state.values) throw new Error(tooManyCategories(state, state.firstText));
+        return { name: state.name, type: 'category', categories: [...state.values].sort() };
+      }),
+    });
   return {
     add,
     schema,
@@ -156,6 +157,31 @@ function tooManyCategories(state: ColumnState, firstText: { where: string; cell:
 /** The encoded column names: a numeric feature keeps its name, a category becomes `name=value` per category. */
 export function encodedNames(schema: FeatureSchema): string[] {
   return schema.features.flatMap((f) => (f.type === 'number' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
+}
+
+/** Encoded columns the S-learner adds itself (the treatment flag and its interactions) start with this. */
+export const RESERVED_PREFIX = '__treated';
+
+/**
+ * `schema`, when every encoded column has a name of its own: a numeric column called `channel=Web` beside the string
+ * feature `channel` would otherwise be confused with its one-hot column for "Web" (in the model, its SQL and its
+ * explanation), and a name starting with RESERVED_PREFIX with the S-learner's own columns.
+ */
+function checkEncodedNames(schema: FeatureSchema): FeatureSchema {
+  const owner = new Map<string, string>();
+  for (const f of schema.features) {
+    for (const name of encodedNames({ features: [f] })) {
+      if (name.startsWith(RESERVED_PREFIX))
+        throw new Error(`feature "${f.name}": encoded column names starting with "${RESERVED_PREFIX}" are reserved; rename the column`);
+      const other = owner.get(name);
+      if (other !== undefined) {
+        const what = (feature: string) => (feature === name ? `feature "${feature}"` : `the one-hot column of feature "${feature}"`);
+        throw new Error(`${what(other)} and ${what(f.name)} would both be the encoded column "${name}": rename one of them`);
+      }
+      owner.set(name, f.name);
+    }
+  }
+  return schema;
 }
 
 /**
@@ -253,5 +279,5 @@ export function checkSchema(value: unknown): FeatureSchema {
     }
     throw new Error(`schema.features[${i}] ("${f.name}"): type must be "number" or "category" with string categories`);
   });
-  return { features };
+  return checkEncodedNames({ features });
 }

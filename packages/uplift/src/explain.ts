@@ -7,7 +7,7 @@
  * on a small rule), otherwise the difference in means with its Wald interval.
  */
 import { type AteEstimate, differenceInMeans, differenceInProportions } from './ate.ts';
-import type { FeatureSchema } from './encoding.ts';
+import { encodedNames, type FeatureSchema } from './encoding.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { descendingOrder } from './metrics.ts';
 import { createRandom } from './random.ts';
@@ -44,10 +44,10 @@ export type ExplainOptions = {
 /** Groups encoded columns by the input feature they came from (using the schema when given). */
 function featureGroups(x: FeatureMatrix, schema?: FeatureSchema): { feature: string; columns: number[] }[] {
   if (!schema) return x.names.map((feature, j) => ({ feature, columns: [j] }));
-  return schema.features.map((f) => ({
-    feature: f.name,
-    columns: x.names.flatMap((name, j) => (name === f.name || (f.type === 'category' && name.startsWith(`${f.name}=`)) ? [j] : [])),
-  }));
+  return schema.features.map((f) => {
+    const own = new Set(encodedNames({ features: [f] }));
+    return { feature: f.name, columns: x.names.flatMap((name, j) => (own.has(name) ? [j] : [])) };
+  });
 }
 
 export function permutationImportance(
@@ -93,17 +93,17 @@ const MIN_ARM_ROWS = 2;
 type ColumnLevels = { levels: Float64Array; level: Uint16Array | Uint32Array };
 
 function columnLevels(column: Float64Array): ColumnLevels {
-  const order = descendingOrder(column); // missing first: read from the end, the values ascend
-  let present = order.length;
-  while (present > 0 && Number.isNaN(column[order[order.length - present]!]!)) present--;
-  const ascending = (k: number) => column[order[order.length - 1 - k]!]!;
+  const ascending = descendingOrder(column).reverse(); // missing last
+  let present = ascending.length;
+  while (present > 0 && Number.isNaN(column[ascending[present - 1]!]!)) present--;
+  const startsLevel = (k: number) => k === 0 || column[ascending[k]!] !== column[ascending[k - 1]!];
   let distinct = 0;
-  for (let k = 0; k < present; k++) if (k === 0 || ascending(k) !== ascending(k - 1)) distinct++;
+  for (let k = 0; k < present; k++) if (startsLevel(k)) distinct++;
   const levels = new Float64Array(distinct);
   const level = (distinct < 0xffff ? new Uint16Array(column.length) : new Uint32Array(column.length)).fill(distinct);
   for (let k = 0, l = -1; k < present; k++) {
-    if (k === 0 || ascending(k) !== ascending(k - 1)) levels[++l] = ascending(k);
-    level[order[order.length - 1 - k]!] = l;
+    if (startsLevel(k)) levels[++l] = column[ascending[k]!]!;
+    level[ascending[k]!] = l;
   }
   return { levels, level };
 }

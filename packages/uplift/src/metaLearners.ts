@@ -6,6 +6,7 @@
  * (mean CATE of several). Each fitted CATE model predicts in process, serialises to JSON and compiles to one SQL expression.
  */
 import { type BaseSpec, baseFromJSON, describeBase, fitBase } from './baseLearner.ts';
+import { RESERVED_PREFIX } from './encoding.ts';
 import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
@@ -45,8 +46,8 @@ export interface CateModel {
 /** Training data for one treatment arm against control: `t` is 1 for treated rows, 0 for control rows. */
 export type ArmData = { x: FeatureMatrix; t: Uint8Array; y: Float64Array; outcome: OutcomeType };
 
-const TREATED = '__treated';
-const interactionName = (feature: string) => `__treated*${feature}`;
+const TREATED = RESERVED_PREFIX;
+const interactionName = (feature: string) => `${RESERVED_PREFIX}*${feature}`;
 const PROPENSITY_CLIP = 0.01;
 
 export function describeSpec(spec: LearnerSpec): string {

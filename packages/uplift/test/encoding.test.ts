@@ -87,6 +87,37 @@ describe('feature encoding', () => {
     assert.throws(() => inferSchema(table, ['recency', 'channel', 'recency']), /column "recency" is listed twice among the features/);
   });
 
+  it("refuses features whose encoded columns would share a name, or take the S-learner's own", () => {
+    // a numeric column named like the one-hot column of "channel" for "Web"
+    const clash = {
+      header: ['channel', 'channel=Web'],
+      rows: [
+        ['Web', '1'],
+        ['Phone', '0'],
+      ],
+    };
+    assert.throws(
+      () => inferSchema(clash, ['channel', 'channel=Web']),
+      /^Error: the one-hot column of feature "channel" and feature "channel=Web" would both be the encoded column "channel=Web": rename one of them$/,
+    );
+    assert.deepEqual(encodedNames(inferSchema(clash, ['channel=Web'])), ['channel=Web']);
+    const reserved = { header: ['__treated'], rows: [['1'], ['0']] };
+    assert.throws(
+      () => inferSchema(reserved, ['__treated']),
+      /feature "__treated": encoded column names starting with "__treated" are reserved/,
+    );
+    assert.throws(
+      () =>
+        checkSchema({
+          features: [
+            { name: 'a=1', type: 'number' },
+            { name: 'a', type: 'category', categories: ['1', '2'] },
+          ],
+        }),
+      /feature "a=1" and the one-hot column of feature "a" would both be the encoded column "a=1"/,
+    );
+  });
+
   it('refuses to one-hot encode a column of more than MAX_CATEGORIES values, saying whether it is an id or stray text', () => {
     const n = MAX_CATEGORIES + 1;
     const ids = { header: ['id'], rows: Array.from({ length: n }, (_, i) => [`c${i}`]) };

@@ -39,6 +39,32 @@ describe('explainUplift', () => {
     assert.equal(intervalText(differenceInProportions([1, 1, 0, 1], [1, 1, 0, 0]), 100), 'CI -27.3 to +90.5');
   });
 
+  it('groups exactly the one-hot columns of a string feature, not every column whose name starts like them', () => {
+    const rows = 400;
+    const random = createRandom(3);
+    const bit = () => Float64Array.from({ length: rows }, () => (random.next() < 0.5 ? 1 : 0));
+    const [web, phone, other] = [bit(), bit(), Float64Array.from({ length: rows }, () => random.next())];
+    // "channel=other" is a numeric feature of its own; the CATE depends on it alone
+    const x = featureMatrix(['channel=Phone', 'channel=Web', 'channel=other'], [phone, web, other]);
+    const schema = {
+      features: [
+        { name: 'channel', type: 'category' as const, categories: ['Phone', 'Web'] },
+        { name: 'channel=other', type: 'number' as const },
+      ],
+    };
+    const t = Uint8Array.from({ length: rows }, (_, i) => i % 2);
+    const y = Float64Array.from({ length: rows }, () => (random.next() < 0.3 ? 1 : 0));
+    const predict = (m: typeof x) => Float64Array.from(m.columns[2]!);
+    const { importance } = explainUplift(predict, { x, t, y }, { seed: 1, schema });
+    assert.deepEqual(
+      importance.map((f) => [f.feature, f.share]),
+      [
+        ['channel=other', 1],
+        ['channel', 0],
+      ],
+    );
+  });
+
   it('ranks the feature that drives the effect first', () => {
     assert.equal(explanation.importance[0]!.feature, 'a');
     assert.ok(explanation.importance[0]!.share > 0.5);
