@@ -333,6 +333,24 @@ describe('aether uplift (end to end)', () => {
     assert.equal(existsSync(out), false);
   });
 
+  it('refuses one column as both the treatment and the outcome', () => {
+    const run = aether(
+      'fit',
+      '--data',
+      train,
+      '--treatment',
+      'visit',
+      '--control',
+      '0',
+      '--outcome',
+      'visit',
+      '--out',
+      join(dir, 'same.json'),
+    );
+    assert.equal(run.code, 2); // a usage error
+    assert.match(run.stderr, /--treatment and --outcome name the same column "visit"/);
+  });
+
   it('refuses a CSV with only a header, and an output directory that does not exist before fitting', () => {
     const header = join(dir, 'header.csv');
     writeFileSync(header, 'age,segment,arm,visit\n');

@@ -73,6 +73,7 @@ export function encode(schema: FeatureSchema, table: CsvTable, path: string) {
  * treatment and the outcome, each checked to exist.
  */
 function featureScan(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string, listed?: string[]): ColumnScan {
+  if (treatmentColumn === outcomeColumn) throw new UsageError(`--treatment and --outcome name the same column "${outcomeColumn}"`);
   column(table, treatmentColumn, 'treatment', path);
   column(table, outcomeColumn, 'outcome', path);
   const features = listed ?? table.header.filter((name) => name !== treatmentColumn && name !== outcomeColumn);
