@@ -1,8 +1,8 @@
 /**
  * Out-of-fold CATE predictions: a candidate fitted on K−1 inner folds predicts the held-out fold, for every fold of
- * every split. Many candidates run on worker threads when more than one worker is asked for: each worker receives
- * one copy of the arm data and the splits, then candidates one at a time. A candidate's seeds come with it, so the
- * predictions are the same whatever the number of workers.
+ * every split. Many candidates run on worker threads when more than one worker is asked for: the workers share one
+ * copy of the arm data in shared memory, receive the splits, then candidates one at a time. A candidate's seeds come
+ * with it, so the predictions are the same whatever the number of workers.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -43,6 +43,19 @@ export function outOfFoldJob(job: OutOfFoldJob, data: ArmData, splits: readonly 
   return splits.map((split, r) => crossValidate(job.spec, data, split, job.seeds[r]!));
 }
 
+/** A copy of `array` in shared memory: posted to a worker, it is the same memory there, not a copy per worker. */
+function shared<T extends Float64Array | Uint8Array>(array: T): T {
+  const Type = array.constructor as new (buffer: SharedArrayBuffer) => T;
+  const copy = new Type(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
+}
+
+/** The arm data once in shared memory for all workers (structured cloning would copy it into each). */
+function sharedArmData(data: ArmData): ArmData {
+  return { ...data, x: { ...data.x, columns: data.x.columns.map(shared) }, t: shared(data.t), y: shared(data.y) };
+}
+
 /** Workers used when none is asked for: one per core, never more than there are jobs. */
 export function defaultWorkers(jobs: number): number {
   return Math.max(1, Math.min(availableParallelism(), jobs));
@@ -58,7 +71,7 @@ export async function outOfFoldAll(
   if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`workers must be an integer ≥ 1, got ${workers}`);
   if (workers === 1 || jobs.length <= 1) return jobs.map((job) => outOfFoldJob(job, data, splits));
   const results = new Array<Float64Array[]>(jobs.length);
-  const input: WorkerInput = { data, splits };
+  const input: WorkerInput = { data: sharedArmData(data), splits };
   let next = 0;
   let failed = false;
   const runWorker = () =>

@@ -1,4 +1,4 @@
-/** Worker thread of `outOfFoldAll`: fits the candidates it is sent on its copy of the arm data. */
+/** Worker thread of `outOfFoldAll`: fits the candidates it is sent on the arm data it shares with the other workers. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeSpec } from './metaLearners.ts';
 import { outOfFoldJob, type WorkerInput, type WorkerResult, type WorkerTask } from './outOfFold.ts';
