@@ -133,6 +133,9 @@ export function armMetrics(y: Float64Array, score: Float64Array, t: Uint8Array, 
   };
 }
 
+/** Up to ten of `items` for an error message, and how many there are when more. */
+const firstTen = (items: readonly string[]) => `${items.slice(0, 10).join(', ')}${items.length > 10 ? `, … (${items.length} in all)` : ''}`;
+
 export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel> {
   const { x, treatment, control, y, seed } = input;
   if (treatment.length !== x.rows || y.length !== x.rows)
@@ -140,12 +143,8 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
   for (let i = 0; i < y.length; i++)
     if (!Number.isFinite(y[i])) throw new Error(`outcome "${input.outcomeColumn}" is missing or not a number in row ${i}`);
   if (!treatment.includes(control)) {
-    const values = [...new Set(treatment)].sort();
-    const listed = values.slice(0, 10).map((v) => JSON.stringify(v));
-    const more = values.length > 10 ? `, … (${values.length} in all)` : '';
-    throw new Error(
-      `no row has control value "${control}" in column "${input.treatmentColumn}"; its values are ${listed.join(', ')}${more}`,
-    );
+    const values = [...new Set(treatment)].sort().map((v) => JSON.stringify(v));
+    throw new Error(`no row has control value "${control}" in column "${input.treatmentColumn}"; its values are ${firstTen(values)}`);
   }
   let columns: Record<string, string>;
   try {
@@ -294,11 +293,8 @@ export function evaluateUplift(
   if (evaluation.treatments.length === 0) {
     const reasons = [...new Set(evaluation.notEvaluated.map((n) => n.reason))].join('; ');
     // A misspelt treatment or control value shows up here: name what the column holds instead.
-    const unknown = evaluation.unknownTreatments;
-    const listed = unknown.slice(0, 10).map((u) => `"${u.value}" (${u.rows} rows)`);
-    const holds = unknown.length
-      ? `; values of column "${model.treatmentColumn}" the model does not know: ${listed.join(', ')}${unknown.length > 10 ? `, … (${unknown.length} in all)` : ''}`
-      : '';
+    const unknown = evaluation.unknownTreatments.map((u) => `${JSON.stringify(u.value)} (${u.rows} rows)`);
+    const holds = unknown.length ? `; values of column "${model.treatmentColumn}" the model does not know: ${firstTen(unknown)}` : '';
     throw new Error(`nothing to evaluate: ${reasons} (evaluation needs rows of a treatment and of the control)${holds}`);
   }
   return evaluation;
