@@ -19,6 +19,12 @@ export function featureMatrix(names: readonly string[], columns: readonly Float6
   return { rows, names, columns };
 }
 
+/**
+ * A column of `rows` zeros in shared memory: the inner fits' worker threads read such a column in place, where any
+ * other is copied once for them (outOfFold.ts).
+ */
+export const sharedColumn = (rows: number) => new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
+
 /** The rows at `indices`, in that order. */
 export function takeRows(matrix: FeatureMatrix, indices: ArrayLike<number>): FeatureMatrix {
   const columns = matrix.columns.map((column) => gather(column, indices));

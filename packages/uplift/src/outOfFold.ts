@@ -43,8 +43,12 @@ export function outOfFoldJob(job: OutOfFoldJob, data: ArmData, splits: readonly 
   return splits.map((split, r) => crossValidate(job.spec, data, split, job.seeds[r]!));
 }
 
-/** A copy of `array` in shared memory: posted to a worker, it is the same memory there, not a copy per worker. */
+/**
+ * `array` in shared memory (itself when it is there already, as the CLI's encoded features are): posted to a worker,
+ * it is the same memory there, not a copy per worker.
+ */
 function shared<T extends Float64Array | Uint8Array>(array: T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
   const Type = array.constructor as new (buffer: SharedArrayBuffer) => T;
   const copy = new Type(new SharedArrayBuffer(array.byteLength));
   copy.set(array);

@@ -14,7 +14,7 @@ import {
   type UnseenCategory,
   unseenCategories,
 } from '@aether/uplift/encoding';
-import { type FeatureMatrix, featureMatrix } from '@aether/uplift/matrix';
+import { type FeatureMatrix, featureMatrix, sharedColumn } from '@aether/uplift/matrix';
 import type { UpliftModel } from '@aether/uplift/upliftModel';
 import { UsageError } from '../command.ts';
 import { readCsvChunks } from './upliftFiles.ts';
@@ -138,7 +138,7 @@ export async function scanTrainingFile(path: string, treatmentColumn: string, ou
  */
 export async function encodeFile(path: string, schema: FeatureSchema, rows: number): Promise<FeatureMatrix> {
   const names = encodedNames(schema);
-  const columns = names.map(() => new Float64Array(rows));
+  const columns = names.map(() => sharedColumn(rows)); // the inner fits' workers read them in place
   let offset = 0;
   for await (const table of readCsvChunks(path, CHUNK_ROWS)) {
     const part = encode(schema, table, path);
