@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -331,6 +331,23 @@ describe('aether uplift (end to end)', () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /train\.csv: column "age" is listed twice among the features/);
     assert.equal(existsSync(out), false);
+  });
+
+  it('refuses to write its output over one of its inputs, by any path to it', () => {
+    const data = join(dir, 'own.csv');
+    writeFileSync(data, readFileSync(train));
+    const link = join(dir, 'own-link.csv');
+    symlinkSync(data, link);
+    const before = readFileSync(data, 'utf8');
+    const overData = fit(data, link);
+    assert.equal(overData.code, 2);
+    assert.match(overData.stderr, /--out .*own-link\.csv is the --data file, which the output would replace: write it to another path/);
+    const overModel = aether('predict', '--model', model, '--data', test, '--out', `${dir}/./model.json`);
+    assert.equal(overModel.code, 2);
+    assert.match(overModel.stderr, /is the --model file/);
+    assert.equal(aether('sql', '--model', model, '--out', model).code, 2);
+    assert.equal(readFileSync(data, 'utf8'), before);
+    assert.doesNotThrow(() => parseModelFile(JSON.parse(readFileSync(model, 'utf8'))));
   });
 
   it('refuses one column as both the treatment and the outcome', () => {

@@ -85,7 +85,7 @@ async function runFit(argv: string[]): Promise<number> {
   const control = required(v, 'control');
   const outcomeColumn = required(v, 'outcome');
   const out = required(v, 'out');
-  checkWritable(out, 'out');
+  checkWritable(out, 'out', { data: dataPath });
   const learner = (v.learner ?? 'auto') as string;
   if (!(LEARNER_CHOICES as readonly string[]).includes(learner))
     throw new UsageError(`--learner must be one of ${LEARNER_CHOICES.join('|')}, got "${learner}"`);
@@ -159,10 +159,11 @@ async function runFit(argv: string[]): Promise<number> {
 
 async function runPredict(argv: string[]): Promise<number> {
   const v = options(argv, { model: 'string', data: 'string', out: 'string' });
-  const model = readModel(required(v, 'model'));
+  const modelPath = required(v, 'model');
+  const model = readModel(modelPath);
   const dataPath = required(v, 'data');
   const out = required(v, 'out');
-  checkWritable(out, 'out');
+  checkWritable(out, 'out', { model: modelPath, data: dataPath });
   let rows = 0;
   let unseen: UnseenCategory[] = [];
   await writeOutput(out, async (write) => {
@@ -224,10 +225,11 @@ async function runEvaluate(argv: string[]): Promise<number> {
 
 async function runSql(argv: string[]): Promise<number> {
   const v = options(argv, { model: 'string', dialect: 'string', out: 'string' });
-  const model = readModel(required(v, 'model'));
+  const modelPath = required(v, 'model');
+  const model = readModel(modelPath);
   const dialect = (v.dialect ?? 'duckdb') as string;
   if (dialect !== 'duckdb' && dialect !== 'bigquery') throw new UsageError(`--dialect must be duckdb or bigquery, got "${dialect}"`);
-  if (typeof v.out === 'string') checkWritable(v.out, 'out');
+  if (typeof v.out === 'string') checkWritable(v.out, 'out', { model: modelPath });
   const text = JSON.stringify({ dialect, treatments: upliftSql(model, dialect) });
   if (typeof v.out === 'string') {
     await writeOutput(v.out, (write) => write(`${text}\n`));

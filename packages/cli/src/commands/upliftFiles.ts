@@ -50,10 +50,20 @@ export function readModel(path: string): UpliftModel {
   return parseModelFile(json);
 }
 
-/** Fails before any work when `path`'s directory is missing, so a long fit does not end in a lost write. */
-export function checkWritable(path: string, flag: string): void {
+/**
+ * Fails before any work when `path`'s directory is missing, so a long fit does not end in a lost write, or when
+ * `path` is one of the command's `inputs` (by flag), which the output would replace.
+ */
+export function checkWritable(path: string, flag: string, inputs: Record<string, string>): void {
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag} ${path}: directory ${dir} does not exist`);
+  if (!existsSync(path)) return;
+  const out = statSync(path);
+  for (const [input, inputPath] of Object.entries(inputs)) {
+    const file = existsSync(inputPath) ? statSync(inputPath) : undefined;
+    if (file && file.dev === out.dev && file.ino === out.ino)
+      throw new UsageError(`--${flag} ${path} is the --${input} file, which the output would replace: write it to another path`);
+  }
 }
 
 /**
