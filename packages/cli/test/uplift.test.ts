@@ -333,7 +333,7 @@ describe('aether uplift (end to end)', () => {
     assert.equal(existsSync(out), false);
   });
 
-  it('refuses to write its output over one of its inputs, by any path to it', () => {
+  it('refuses to write its output over one of its inputs, by any path to it, or onto a directory', () => {
     const data = join(dir, 'own.csv');
     writeFileSync(data, readFileSync(train));
     const link = join(dir, 'own-link.csv');
@@ -346,6 +346,9 @@ describe('aether uplift (end to end)', () => {
     assert.equal(overModel.code, 2);
     assert.match(overModel.stderr, /is the --model file/);
     assert.equal(aether('sql', '--model', model, '--out', model).code, 2);
+    const intoDirectory = fit(data, dir);
+    assert.equal(intoDirectory.code, 2);
+    assert.match(intoDirectory.stderr, /--out .* is a directory: give a file path/);
     assert.equal(readFileSync(data, 'utf8'), before);
     assert.doesNotThrow(() => parseModelFile(JSON.parse(readFileSync(model, 'utf8'))));
   });

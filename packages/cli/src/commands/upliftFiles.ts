@@ -51,14 +51,15 @@ export function readModel(path: string): UpliftModel {
 }
 
 /**
- * Fails before any work when `path`'s directory is missing, so a long fit does not end in a lost write, or when
- * `path` is one of the command's `inputs` (by flag), which the output would replace.
+ * Fails before any work, so that a long fit does not end in a lost write, when `path`'s directory is missing, when
+ * `path` is a directory, or when it is one of the command's `inputs` (by flag), which the output would replace.
  */
 export function checkWritable(path: string, flag: string, inputs: Record<string, string>): void {
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag} ${path}: directory ${dir} does not exist`);
   if (!existsSync(path)) return;
   const out = statSync(path);
+  if (out.isDirectory()) throw new UsageError(`--${flag} ${path} is a directory: give a file path`);
   for (const [input, inputPath] of Object.entries(inputs)) {
     const file = existsSync(inputPath) ? statSync(inputPath) : undefined;
     if (file && file.dev === out.dev && file.ino === out.ino)
