@@ -6,7 +6,6 @@
  */
 import type { FeatureMatrix } from './matrix.ts';
 import { createRandom } from './random.ts';
-import { firstAtLeast } from './sortedSearch.ts';
 
 export type FeatureBins = {
   /** Per feature, the upper bounds of its bins except the last (length nBins - 1), ascending. */
@@ -78,9 +77,16 @@ export function binColumn(column: Float64Array, upper: Float64Array): Uint8Array
   return codes;
 }
 
-/** The bin of `v`: the first whose upper bound is at least `v` (upper.length: the unbounded last bin). */
 function binOf(v: number, upper: Float64Array, missing: number): number {
-  return Number.isNaN(v) ? missing : firstAtLeast(upper, v);
+  if (Number.isNaN(v)) return missing;
+  let lo = 0;
+  let hi = upper.length; // answer in [lo, hi]; hi = upper.length means the unbounded last bin
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (v <= upper[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
