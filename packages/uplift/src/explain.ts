@@ -88,9 +88,10 @@ const MIN_ARM_ROWS = 2;
 
 /**
  * A column's distinct non-missing values, ascending, and each row's place among them (`levels.length` for a missing
- * value): found once, so a tree node counts its rows per level instead of sorting their values.
+ * value), and how many are missing: found once, so a tree node counts its rows per level instead of sorting their
+ * values.
  */
-type ColumnLevels = { levels: Float64Array; level: Uint16Array | Uint32Array };
+type ColumnLevels = { levels: Float64Array; level: Uint16Array | Uint32Array; missing: number };
 
 function columnLevels(column: Float64Array): ColumnLevels {
   const ascending = descendingOrder(column).reverse(); // missing last
@@ -105,7 +106,7 @@ function columnLevels(column: Float64Array): ColumnLevels {
     if (startsLevel(k)) levels[++l] = column[ascending[k]!]!;
     level[ascending[k]!] = l;
   }
-  return { levels, level };
+  return { levels, level, missing: column.length - present };
 }
 
 /**
@@ -297,9 +298,11 @@ export function explainUplift(
   const { x, t, y } = data;
   const cate = predict(x);
   const minRows = Math.max(1, Math.ceil((options.minShare ?? 0.05) * x.rows));
-  const tree = growTree(x, x.columns.map(columnLevels), t, cate, indices(x.rows), options.maxDepth ?? 3, minRows);
+  const levels = x.columns.map(columnLevels);
+  const tree = growTree(x, levels, t, cate, indices(x.rows), options.maxDepth ?? 3, minRows);
   // 0/1 flags (e.g. `womens`) read better as "womens is 1" than as "womens > 0.5".
-  const binaryColumns = new Set(x.names.filter((_, j) => x.columns[j]!.every((v) => v === 0 || v === 1)));
+  const isFlag = ({ levels: values, missing }: ColumnLevels) => missing === 0 && values.every((v) => v === 0 || v === 1);
+  const binaryColumns = new Set(x.names.filter((_, j) => isFlag(levels[j]!)));
   const scale = options.unitScale ?? 1;
   const unit = options.unit ?? '';
   const estimate = options.outcome === 'binary' ? differenceInProportions : differenceInMeans;
