@@ -46,6 +46,32 @@ export interface CateModel {
 /** Training data for one treatment arm against control: `t` is 1 for treated rows, 0 for control rows. */
 export type ArmData = { x: FeatureMatrix; t: Uint8Array; y: Float64Array; outcome: OutcomeType };
 
+/**
+ * Some rows of an arm's data, their features not yet copied: `t` and `y` are those rows' own, `x` is the whole matrix
+ * and `rows` (undefined: every row) picks from it. A learner copies only the feature rows it fits on: a T-learner
+ * fitted on an inner fold copies each arm of the fold once, where copying the fold first copied every row twice.
+ */
+type ArmRows = { x: FeatureMatrix; rows: Int32Array | undefined; t: Uint8Array; y: Float64Array; outcome: OutcomeType };
+
+const pick = (rows: Int32Array, at: Int32Array) => tabulate(new Int32Array(at.length), (k) => rows[at[k]!]!);
+
+/** `arm`'s rows at the positions `at`, still not copied. */
+function narrowed(arm: ArmRows, at: Int32Array): ArmRows {
+  return {
+    x: arm.x,
+    rows: arm.rows ? pick(arm.rows, at) : at,
+    t: tabulate(new Uint8Array(at.length), (k) => arm.t[at[k]!]!),
+    y: gather(arm.y, at),
+    outcome: arm.outcome,
+  };
+}
+
+/** The features of `arm`'s rows at the positions `at` (a copy). */
+const featuresAt = (arm: ArmRows, at: Int32Array): FeatureMatrix => takeRows(arm.x, arm.rows ? pick(arm.rows, at) : at);
+
+/** The features of all of `arm`'s rows: the matrix itself when they are every row, else a copy. */
+const features = (arm: ArmRows): FeatureMatrix => (arm.rows ? takeRows(arm.x, arm.rows) : arm.x);
+
 const TREATED = RESERVED_PREFIX;
 const interactionName = (feature: string) => `${RESERVED_PREFIX}*${feature}`;
 const PROPENSITY_CLIP = 0.01;
@@ -85,6 +111,9 @@ function checkArm(data: ArmData): void {
   const { x, t, y } = data;
   if (t.length !== x.rows || y.length !== x.rows)
     throw new Error(`arm data: ${x.rows} rows, ${t.length} treatment flags, ${y.length} outcomes`);
+}
+
+function checkBothArms(t: Uint8Array): void {
   let treated = 0;
   for (let i = 0; i < t.length; i++) treated += t[i]!;
   if (treated === 0 || treated === t.length) throw new Error('arm data: both treated and control rows are needed');
@@ -110,15 +139,15 @@ function sColumns(columns: Readonly<Record<string, string>>, names: readonly str
   return out;
 }
 
-function propensityModel(spec: PropensitySpec, data: ArmData, seed: number): FittedModel | number {
+function propensityModel(spec: PropensitySpec, arm: ArmRows, seed: number): FittedModel | number {
   if (typeof spec === 'number') {
     if (!(spec > 0 && spec < 1)) throw new Error(`a known propensity must lie strictly between 0 and 1, got ${spec}`);
     return spec;
   }
   let treated = 0;
-  for (let i = 0; i < data.t.length; i++) treated += data.t[i]!;
-  if (spec === 'constant') return treated / data.t.length;
-  return fitBase({ kind: 'linear', l2: 1e-2 }, data.x, Float64Array.from(data.t), 'binary', { seed });
+  for (let i = 0; i < arm.t.length; i++) treated += arm.t[i]!;
+  if (spec === 'constant') return treated / arm.t.length;
+  return fitBase({ kind: 'linear', l2: 1e-2 }, features(arm), Float64Array.from(arm.t), 'binary', { seed });
 }
 
 function propensityValues(model: FittedModel | number, x: FeatureMatrix): Float64Array {
@@ -132,28 +161,33 @@ function propensitySql(model: FittedModel | number, columns: Readonly<Record<str
   return `GREATEST(LEAST(${inner}, ${sqlNumber(1 - PROPENSITY_CLIP)}), ${sqlNumber(PROPENSITY_CLIP)})`;
 }
 
-/** Fits the CATE model described by `spec` on one arm's data. Deterministic for a seed. */
-export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateModel {
+/** Fits the CATE model described by `spec` on one arm's data, or on its rows `rows`. Deterministic for a seed. */
+export function fitCate(spec: LearnerSpec, data: ArmData, seed: number, rows?: Int32Array): CateModel {
   checkArm(data);
-  const { x, t, y, outcome } = data;
-  const objective = objectiveOf(outcome);
+  return fitArm(spec, rows ? narrowed({ ...data, rows: undefined }, rows) : { ...data, rows: undefined }, seed);
+}
+
+function fitArm(spec: LearnerSpec, arm: ArmRows, seed: number): CateModel {
+  checkBothArms(arm.t);
+  const { t, y } = arm;
+  const objective = objectiveOf(arm.outcome);
   switch (spec.meta) {
     case 's': {
-      const model = fitBase(spec.base, sDesign(x, t, spec.interactions), y, objective, { seed });
-      return sLearner(spec, model, x.names);
+      const model = fitBase(spec.base, sDesign(features(arm), t, spec.interactions), y, objective, { seed });
+      return sLearner(spec, model, arm.x.names);
     }
     case 't': {
       const control = rowsWhere(t, 0);
       const treated = rowsWhere(t, 1);
-      const m0 = fitBase(spec.base, takeRows(x, control), gather(y, control), objective, { seed });
-      const m1 = fitBase(spec.base, takeRows(x, treated), gather(y, treated), objective, { seed: seed + 1 });
+      const m0 = fitBase(spec.base, featuresAt(arm, control), gather(y, control), objective, { seed });
+      const m1 = fitBase(spec.base, featuresAt(arm, treated), gather(y, treated), objective, { seed: seed + 1 });
       return tLearner(spec, m0, m1);
     }
     case 'x': {
       const control = rowsWhere(t, 0);
       const treated = rowsWhere(t, 1);
-      const x0 = takeRows(x, control);
-      const x1 = takeRows(x, treated);
+      const x0 = featuresAt(arm, control);
+      const x1 = featuresAt(arm, treated);
       const y0 = gather(y, control);
       const y1 = gather(y, treated);
       const m0 = fitBase(spec.base, x0, y0, objective, { seed });
@@ -164,26 +198,26 @@ export function fitCate(spec: LearnerSpec, data: ArmData, seed: number): CateMod
       const d0 = tabulate(new Float64Array(y0.length), (i) => p1[i]! - y0[i]!);
       const tau0 = fitBase(spec.effect, x0, d0, 'regression', { seed: seed + 2 });
       const tau1 = fitBase(spec.effect, x1, d1, 'regression', { seed: seed + 3 });
-      return xLearner(spec, tau0, tau1, propensityModel(spec.propensity, data, seed + 4));
+      return xLearner(spec, tau0, tau1, propensityModel(spec.propensity, arm, seed + 4));
     }
     case 'dr': {
-      const pseudo = drPseudoOutcomes(spec, data, seed);
-      const effect = fitBase(spec.effect, x, pseudo, 'regression', { seed: seed + 7 });
+      const pseudo = drPseudoOutcomes(spec, arm, seed);
+      const effect = fitBase(spec.effect, features(arm), pseudo, 'regression', { seed: seed + 7 });
       return effectModel(spec, effect);
     }
     case 'r': {
-      const { pseudo, weights } = rResiduals(spec, data, seed);
-      const effect = fitBase(spec.effect, x, pseudo, 'regression', { seed: seed + 7, weights });
+      const { pseudo, weights } = rResiduals(spec, arm, seed);
+      const effect = fitBase(spec.effect, features(arm), pseudo, 'regression', { seed: seed + 7, weights });
       return effectModel(spec, effect);
     }
     case 'ensemble': {
-      const members = spec.members.map((member, k) => fitCate(member, data, seed + 101 * k));
+      const members = spec.members.map((member, k) => fitArm(member, arm, seed + 101 * k));
       return ensemble(spec, members);
     }
     case 'distilled':
       throw new Error('a distilled model is made from a fitted teacher (distilCate), not fitted from data');
     case 'calibrated':
-      return calibrated(spec, fitCate(spec.inner, data, seed));
+      return calibrated(spec, fitArm(spec.inner, arm, seed));
   }
 }
 
@@ -211,20 +245,20 @@ export function armSubset(data: ArmData, rows: Int32Array): ArmData {
 }
 
 /** Cross-fitted AIPW pseudo-outcomes: each fold's nuisance models are fitted on the other folds. */
-function drPseudoOutcomes(spec: Extract<LearnerSpec, { meta: 'dr' }>, data: ArmData, seed: number): Float64Array {
-  const { x, t, y } = data;
-  const objective = objectiveOf(data.outcome);
-  const pseudo = new Float64Array(x.rows);
+function drPseudoOutcomes(spec: Extract<LearnerSpec, { meta: 'dr' }>, arm: ArmRows, seed: number): Float64Array {
+  const { t, y } = arm;
+  const objective = objectiveOf(arm.outcome);
+  const pseudo = new Float64Array(t.length);
   forEachFold(t, spec.folds, seed, (inFold, rest, k) => {
-    const restData = armSubset(data, rest);
-    const restTreated = rowsWhere(restData.t, 1);
-    const restControl = rowsWhere(restData.t, 0);
-    const m0 = fitBase(spec.base, takeRows(restData.x, restControl), gather(restData.y, restControl), objective, { seed: seed + 10 * k });
-    const m1 = fitBase(spec.base, takeRows(restData.x, restTreated), gather(restData.y, restTreated), objective, {
+    const restArm = narrowed(arm, rest);
+    const restTreated = rowsWhere(restArm.t, 1);
+    const restControl = rowsWhere(restArm.t, 0);
+    const m0 = fitBase(spec.base, featuresAt(restArm, restControl), gather(restArm.y, restControl), objective, { seed: seed + 10 * k });
+    const m1 = fitBase(spec.base, featuresAt(restArm, restTreated), gather(restArm.y, restTreated), objective, {
       seed: seed + 10 * k + 1,
     });
-    const xk = takeRows(x, inFold);
-    const e = propensityValues(propensityModel(spec.propensity, restData, seed + 10 * k + 2), xk);
+    const xk = featuresAt(arm, inFold);
+    const e = propensityValues(propensityModel(spec.propensity, restArm, seed + 10 * k + 2), xk);
     const mu0 = m0.predict(xk);
     const mu1 = m1.predict(xk);
     inFold.forEach((i, r) => {
@@ -240,16 +274,16 @@ function drPseudoOutcomes(spec: Extract<LearnerSpec, { meta: 'dr' }>, data: ArmD
  * The R-learner's targets: with m(x) = E[Y | X] and e(x) = P(T = 1 | X) cross-fitted, the effect τ minimises
  * Σ (T − e)² · ((Y − m)/(T − e) − τ(x))², a weighted regression on the pseudo-outcome (Y − m)/(T − e).
  */
-function rResiduals(spec: Extract<LearnerSpec, { meta: 'r' }>, data: ArmData, seed: number) {
-  const { x, t, y } = data;
-  const pseudo = new Float64Array(x.rows);
-  const weights = new Float64Array(x.rows);
+function rResiduals(spec: Extract<LearnerSpec, { meta: 'r' }>, arm: ArmRows, seed: number) {
+  const { t, y } = arm;
+  const pseudo = new Float64Array(t.length);
+  const weights = new Float64Array(t.length);
   forEachFold(t, spec.folds, seed, (inFold, rest, k) => {
-    const restData = armSubset(data, rest);
-    const m = fitBase(spec.base, restData.x, restData.y, objectiveOf(data.outcome), { seed: seed + 10 * k });
-    const xk = takeRows(x, inFold);
+    const restArm = narrowed(arm, rest);
+    const m = fitBase(spec.base, features(restArm), restArm.y, objectiveOf(arm.outcome), { seed: seed + 10 * k });
+    const xk = featuresAt(arm, inFold);
     const mu = m.predict(xk);
-    const e = propensityValues(propensityModel(spec.propensity, restData, seed + 10 * k + 2), xk);
+    const e = propensityValues(propensityModel(spec.propensity, restArm, seed + 10 * k + 2), xk);
     inFold.forEach((i, r) => {
       const residualT = t[i]! - e[r]!;
       pseudo[i] = (y[i]! - mu[r]!) / residualT;

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { takeRows } from './matrix.ts';
-import { type ArmData, armSubset, fitCate, type LearnerSpec } from './metaLearners.ts';
+import { type ArmData, fitCate, type LearnerSpec } from './metaLearners.ts';
 
 /** Fold number per row (0 … folds − 1). */
 export type Split = { fold: Uint8Array; folds: number };
@@ -22,7 +22,7 @@ export function crossValidate(spec: LearnerSpec, data: ArmData, split: Split, se
       (f === k ? testRows : trainRows).push(i);
     });
     const test = Int32Array.from(testRows);
-    const model = fitCate(spec, armSubset(data, Int32Array.from(trainRows)), seed + k);
+    const model = fitCate(spec, data, seed + k, Int32Array.from(trainRows));
     const predicted = model.predict(takeRows(data.x, test));
     test.forEach((i, r) => {
       oof[i] = predicted[r]!;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { takeRows } from '../src/matrix.ts';
-import { cateFromJSON, fitCate, type LearnerSpec, stratifiedFolds } from '../src/metaLearners.ts';
+import { armSubset, cateFromJSON, fitCate, type LearnerSpec, stratifiedFolds } from '../src/metaLearners.ts';
 import { qiniAucScore } from '../src/metrics.ts';
 import { spearman, syntheticCampaign } from './synthetic.ts';
 
@@ -79,6 +79,20 @@ describe('meta-learners', () => {
   it('is deterministic for a seed', () => {
     const spec = SPECS.dr!;
     assert.deepEqual(fitCate(spec, train, 9).predict(test.x), fitCate(spec, train, 9).predict(test.x));
+  });
+
+  it('fits on some rows of the data as on a copy of those rows, for every learner', () => {
+    const data = syntheticCampaign(1500, 16, { missing: 0.1 });
+    // every third row dropped, the rest reversed: a fit that ignored the rows, or their order, would differ
+    const rows = Int32Array.from(Array.from(data.t.keys()).filter((i) => i % 3 !== 1)).reverse();
+    const calibratedEnsemble: LearnerSpec = { meta: 'calibrated', inner: SPECS.ensemble!, intercept: 0.01, slope: 0.5 };
+    for (const spec of [...Object.values(SPECS), calibratedEnsemble]) {
+      const onRows = fitCate(spec, data, 3, rows).predict(test.x);
+      assert.deepEqual(onRows, fitCate(spec, armSubset(data, rows), 3).predict(test.x), spec.meta);
+      assert.notDeepEqual(onRows, fitCate(spec, data, 3).predict(test.x), spec.meta);
+    }
+    const controlOnly = Int32Array.from(Array.from(data.t.keys()).filter((i) => data.t[i] === 0));
+    assert.throws(() => fitCate(SPECS.t!, data, 1, controlOnly), /both treated and control/);
   });
 
   it('handles missing feature values', () => {
