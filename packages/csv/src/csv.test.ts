@@ -33,8 +33,15 @@ describe('parseCsv', () => {
 
   it('names the line and column of a stray quote and of an unterminated quote', () => {
     assert.throws(() => parseCsv('a,b\n1,2\n3,x"y\n'), /line 3, column 2 \("b"\): quote inside an unquoted field/);
-    assert.throws(() => parseCsv('a,b\n1,"open\n'), /line 2, column 2 \("b"\): unterminated quoted field/);
+    assert.throws(() => parseCsv('a,b\n1,"open\n'), /line 2, column 2 \("b"\): quoted field opened here is never closed/);
     assert.throws(() => parseCsv('a,b\n"x"y,2\n'), /line 2, column 1 \("a"\): unexpected character after closing quote/);
+  });
+
+  it('numbers lines alike whether they end in CR, LF or CRLF, inside quoted fields too', () => {
+    for (const end of ['\r', '\n', '\r\n']) {
+      const text = ['a,b,seg,y', '1,"x', 'y",A,1', '2,z,B', '3,w,A,0', ''].join(end);
+      assert.throws(() => parseCsv(text), /^CsvError: line 4: expected 4 fields \(as in the header\), found 3$/, JSON.stringify(end));
+    }
   });
 
   it('rejects an empty file and duplicate header names', () => {

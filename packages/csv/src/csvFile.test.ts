@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { parseCsv } from './csv.ts';
 import { csvRecords, csvTableChunks } from './csvFile.ts';
 
-async function read(content: string) {
+async function read(content: string | Uint8Array) {
   const dir = mkdtempSync(join(tmpdir(), 'aether-csv-'));
   try {
     const file = join(dir, 'x.csv');
@@ -38,7 +38,69 @@ describe('csvRecords', () => {
   });
 
   it('rejects an unterminated quote naming its line', async () => {
-    await assert.rejects(read('a\n"open\n'), /line 2, column 1 \("a"\): unterminated quoted field/);
+    await assert.rejects(read('a\n"open\n'), /line 2, column 1 \("a"\): quoted field opened here is never closed/);
+  });
+});
+
+describe('csvRecords on bytes that are not UTF-8', () => {
+  const latin1 = (text: string) => Buffer.from(text, 'latin1');
+
+  it('rejects Latin-1 text naming the line and column of the first bad byte, instead of merging values', async () => {
+    await assert.rejects(
+      read(latin1('a,seg\n1,Caf\xe9\n2,Caf\xe8\n')),
+      /^CsvError: line 2, column 2 \("seg"\): not valid UTF-8 \(byte 0xe9\): save the file as UTF-8$/,
+    );
+    await assert.rejects(read(latin1('na\xefve,b\n')), /^CsvError: line 1, column 1: not valid UTF-8 \(byte 0xef\)/);
+  });
+
+  it('rejects a lone continuation byte, a character cut off at the end, and one inside a multi-line quoted field', async () => {
+    await assert.rejects(
+      read(Buffer.from('a,b\n1,\x80\n', 'latin1')),
+      /^CsvError: line 2, column 2 \("b"\): not valid UTF-8 \(byte 0x80\)/,
+    );
+    await assert.rejects(
+      read(Buffer.from([...Buffer.from('a,b\r\n1,'), 0xe2, 0x82])),
+      /^CsvError: line 2, column 2 \("b"\): not valid UTF-8 \(byte 0xe2\)/,
+    );
+    await assert.rejects(
+      read(latin1('a,b\r1,"x\ry\r\nz\xff"\r')),
+      /^CsvError: line 4, column 2 \("b"\): not valid UTF-8 \(byte 0xff\): save the file as UTF-8 \(the quoted field opened on line 2, column 2\)$/,
+    );
+  });
+
+  it('names the right line for a bad byte past the first read chunk, and for one at a chunk end', async () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => `${i},x`).join('\n');
+    assert.ok(rows.length > 1 << 16);
+    await assert.rejects(
+      read(latin1(`a,b\n${rows}\n10000,\xe9\n`)),
+      /^CsvError: line 10002, column 2 \("b"\): not valid UTF-8 \(byte 0xe9\)/,
+    );
+    // The first chunk ends on the start of a character, which the line end that opens the next chunk does not finish.
+    for (const start of ['\xe9', '\xf0\x9f']) {
+      const head = `a,b\n1,${'x'.repeat((1 << 16) - 'a,b\n1,'.length - start.length)}`;
+      await assert.rejects(
+        read(latin1(`${head}${start}\n2,y\n`)),
+        /^CsvError: line 2, column 2 \("b"\): not valid UTF-8 \(byte 0x(e9|f0)\)/,
+      );
+    }
+  });
+
+  it('rejects a UTF-16 file, saying so', async () => {
+    const message = /^CsvError: line 1: the file is UTF-16 \(it starts with the byte order mark (FF FE|FE FF)\): save it as UTF-8$/;
+    await assert.rejects(read(Buffer.from('\ufeffa,b\n1,2\n', 'utf16le')), message);
+    await assert.rejects(read(Buffer.from('\ufeffa,b\n1,2\n', 'utf16le').swap16()), message);
+  });
+
+  it('decodes a character split across read chunks, at every byte of it (U+FEFF inside the data kept)', async () => {
+    for (const character of ['é', '€', '😀', '\ufeff']) {
+      const length = Buffer.byteLength(character);
+      for (let cut = 1; cut < length; cut++) {
+        const head = 'a,b\n1,';
+        const filler = 'x'.repeat((1 << 16) - cut - Buffer.byteLength(head));
+        const records = await read(`${head}${filler}${character}y\n`);
+        assert.deepEqual(records[1], { line: 2, fields: ['1', `${filler}${character}y`] }, `${character} cut after ${cut} bytes`);
+      }
+    }
   });
 });
 

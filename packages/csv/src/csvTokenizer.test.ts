@@ -33,8 +33,42 @@ describe('createCsvTokenizer', () => {
 
   it('names line and column of errors across chunks', () => {
     assert.throws(() => tokenize(['a,b\n1,"x"', 'y\n']), /^CsvError: line 2, column 2 \("b"\): unexpected character after closing quote$/);
-    assert.throws(() => tokenize(['a,b\n1,"x\n', '\n']), /^CsvError: line 2, column 2 \("b"\): unterminated quoted field$/);
+    assert.throws(() => tokenize(['a,b\n1,"x\n', '\n']), /^CsvError: line 2, column 2 \("b"\): quoted field opened here is never closed$/);
     assert.throws(() => tokenize(['a,b"', '\n']), /^CsvError: line 1, column 2: quote inside an unquoted field$/);
+  });
+
+  it('counts a CRLF, a lone CR and a lone LF inside a quoted field as one line each, whatever the chunk boundaries', () => {
+    const lineEnds = 'a,b\r1,"x\ry"\r2,"p\r\nq\nr\r"\r\n3,z';
+    const records = [
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['1', 'x\ry'] },
+      { line: 4, fields: ['2', 'p\r\nq\nr\r'] },
+      { line: 8, fields: ['3', 'z'] },
+    ];
+    for (let at = 0; at <= lineEnds.length; at++) {
+      assert.deepEqual(tokenize([lineEnds.slice(0, at), lineEnds.slice(at)]), records, `split at ${at}`);
+    }
+  });
+
+  it('names where a quoted field that runs on opened', () => {
+    for (const end of ['\n', '\r', '\r\n']) {
+      const runOn = ['a,b', '1,"open', '2,x', '3,"y', '4,z', ''].join(end);
+      assert.throws(
+        () => tokenize([runOn]),
+        /^CsvError: line 4, column 2 \("b"\): unexpected character after closing quote \(the quoted field opened on line 2, column 2\)$/,
+        JSON.stringify(end),
+      );
+      const toTheEnd = ['a,b', '1,x', '2,"open', '3,x', ''].join(end);
+      assert.throws(() => tokenize([toTheEnd]), /^CsvError: line 3, column 2 \("b"\): quoted field opened here is never closed$/);
+    }
+  });
+
+  it('makes an error at the point reached, naming where an open quoted field began', () => {
+    const tokenizer = createCsvTokenizer();
+    tokenizer.push('a,b\r\n1,x');
+    assert.equal(tokenizer.errorHere('bad byte').message, 'line 2, column 2 ("b"): bad byte');
+    tokenizer.push(',"q\r\n\rr');
+    assert.equal(tokenizer.errorHere('bad byte').message, 'line 4, column 3: bad byte (the quoted field opened on line 2, column 3)');
   });
 
   it('reads nothing from empty or blank input', () => {

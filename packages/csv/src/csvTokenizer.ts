@@ -26,6 +26,8 @@ export type CsvTokenizer = {
   push(chunk: string): CsvRecord[];
   /** Ends the input: returns the last record if it had no final newline, or throws on an open quoted field. */
   end(): CsvRecord[];
+  /** An error at the point the input has reached, for a problem the caller finds in what follows (bytes that are not text). */
+  errorHere(reason: string): CsvError;
 };
 
 const QUOTE = 0x22;
@@ -43,15 +45,23 @@ export function createCsvTokenizer(): CsvTokenizer {
   let field = '';
   let line = 1;
   let recordLine = 1;
-  let quoteLine = 1; // where the open quoted field started, for "unterminated"
+  let quoteLine = 1; // where the open quoted field started: errors inside it point back there
   let started = false;
-  let afterCr = false; // the last record ended on CR: a LF right after it belongs to the same line end
+  let afterCr = false; // the last line (a record's, or one in a quoted field) ended on CR: a LF right after it is part of it
   let header: readonly string[] | null = null;
 
-  const fail = (reason: string, at: number): never => {
+  // In a quoted field that began on an earlier line, the line reached alone would hide the likely cause: a quote
+  // never closed, which has swallowed the lines since.
+  const errorAt = (reason: string, at: number): CsvError => {
     const column = fields.length + 1;
+    const inQuotes = state === 'quoted' || state === 'quote';
+    const opened = inQuotes && at !== quoteLine ? ` (the quoted field opened on line ${quoteLine}, column ${column})` : '';
     const columnName = header === null ? undefined : header[column - 1];
-    throw new CsvError(reason, columnName === undefined ? { line: at, column } : { line: at, column, columnName });
+    const where = columnName === undefined ? { line: at, column } : { line: at, column, columnName };
+    return new CsvError(`${reason}${opened}`, where);
+  };
+  const fail = (reason: string, at: number): never => {
+    throw errorAt(reason, at);
   };
 
   const endRecord = (out: CsvRecord[]): void => {
@@ -81,6 +91,7 @@ export function createCsvTokenizer(): CsvTokenizer {
         if (afterCr) {
           afterCr = false;
           if (c === LF) {
+            if (state === 'quoted') field += '\n';
             i++;
             continue;
           }
@@ -88,8 +99,10 @@ export function createCsvTokenizer(): CsvTokenizer {
         if (state === 'quoted') {
           const close = text.indexOf('"', i);
           const stop = close === -1 ? n : close;
-          for (let j = i; j < stop; j++) if (text.charCodeAt(j) === LF) line++;
+          line += lineEnds(text, i, stop);
           field += text.slice(i, stop);
+          // A CR at the end of the chunk may be the first half of a CRLF the next chunk completes.
+          afterCr = close === -1 && stop > i && text.charCodeAt(stop - 1) === CR;
           i = close === -1 ? n : close + 1;
           if (close !== -1) state = 'quote';
         } else if (c === COMMA) {
@@ -128,10 +141,23 @@ export function createCsvTokenizer(): CsvTokenizer {
       return out;
     },
     end() {
-      if (state === 'quoted') fail('unterminated quoted field', quoteLine);
+      if (state === 'quoted') fail('quoted field opened here is never closed', quoteLine);
       const out: CsvRecord[] = [];
       endRecord(out);
       return out;
     },
+    errorHere(reason) {
+      return errorAt(reason, line);
+    },
   };
+}
+
+/** The line ends in text[from, to): a CRLF, a lone CR and a lone LF count one each. */
+function lineEnds(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let j = from; j < to; j++) {
+    const c = text.charCodeAt(j);
+    if (c === CR || (c === LF && (j === from || text.charCodeAt(j - 1) !== CR))) count++;
+  }
+  return count;
 }
