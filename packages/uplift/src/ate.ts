@@ -45,7 +45,8 @@ export function differenceInMeans(y: ArrayLike<number>, t: ArrayLike<number>, ro
   const { sums, squares, counts } = armSums(y, t, rows);
   if (counts[0] === 0 || counts[1] === 0) return interval(Number.NaN, Number.NaN, 'difference-in-means');
   const means = [sums[0]! / counts[0]!, sums[1]! / counts[1]!];
-  const variance = (g: number) => (counts[g]! > 1 ? (squares[g]! - counts[g]! * means[g]! ** 2) / (counts[g]! - 1) : 0);
+  // one row gives no estimate of its arm's variance: the interval is unknown, not of zero width
+  const variance = (g: number) => (counts[g]! > 1 ? (squares[g]! - counts[g]! * means[g]! ** 2) / (counts[g]! - 1) : Number.NaN);
   const se = Math.sqrt(Math.max(0, variance(1)) / counts[1]! + Math.max(0, variance(0)) / counts[0]!);
   return interval(means[1]! - means[0]!, se, 'difference-in-means');
 }
@@ -84,9 +85,16 @@ export function differenceInProportions(y: ArrayLike<number>, t: ArrayLike<numbe
 
 /**
  * AIPW needs outcome models fitted on the other folds of each arm; with fewer than MIN_ROWS_PER_FOLD rows of an arm
- * per fold it returns the difference in means instead (its `method` says which).
+ * per fold it returns the difference in means instead, for a 0/1 outcome Newcombe's (its `method` says which), as it
+ * does for a 0/1 outcome that is one value on all of an arm's rows.
  */
 const MIN_ROWS_PER_FOLD = 2;
+
+/** Whether the 0/1 outcome is one value on every row of an arm, where the influence function's interval has width 0. */
+function oneValuedArm(y: ArrayLike<number>, t: ArrayLike<number>): boolean {
+  const { sums, counts } = armSums(y, t);
+  return [0, 1].some((g) => sums[g] === 0 || sums[g] === counts[g]);
+}
 
 export function aipwAte(data: ArmData, options: { folds?: number; seed: number; l2?: number }): AteEstimate {
   const { x, t, y, outcome } = data;
@@ -94,6 +102,8 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
   const n = x.rows;
   let treated = 0;
   for (let i = 0; i < n; i++) treated += t[i]!;
+  if (outcome === 'binary' && (Math.min(treated, n - treated) < MIN_ROWS_PER_FOLD * folds || oneValuedArm(y, t)))
+    return differenceInProportions(y, t);
   if (Math.min(treated, n - treated) < MIN_ROWS_PER_FOLD * folds) return differenceInMeans(y, t);
   const fold = stratifiedFolds(t, folds, options.seed);
   const e = treated / n;
@@ -120,5 +130,8 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
   const ate = sum / n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (phi[i]! - ate) ** 2;
-  return interval(ate, Math.sqrt(ss / (n - 1) / n), 'aipw');
+  const estimate = interval(ate, Math.sqrt(ss / (n - 1) / n), 'aipw');
+  if (outcome !== 'binary') return estimate;
+  // the effect on a 0/1 outcome lies in [−1, 1], where a normal interval on a small arm may not
+  return { ...estimate, ciLow: Math.max(-1, estimate.ciLow), ciHigh: Math.min(1, estimate.ciHigh) };
 }

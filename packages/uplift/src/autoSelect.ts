@@ -142,7 +142,9 @@ export async function autoSelect(candidates: readonly LearnerSpec[], data: ArmDa
       }
     });
     if (best < 0)
-      throw new Error('autoSelect: the inner Qini is undefined for every candidate (an inner fold without a positive outcome?)');
+      throw new Error(
+        'the inner Qini is undefined for every candidate: an inner fold has no outcome variation to rank by (too few rows with an outcome other than the usual one?)',
+      );
     counts[best]!++;
     sum.forEach((s, r) => {
       const oof = pool[best]!.oof[r]!;

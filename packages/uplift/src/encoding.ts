@@ -13,16 +13,19 @@ export type FeatureSchema = { features: FeatureSpec[] };
 /** Rows of string cells by column name (what a CSV reader yields), with the source line of each row for errors. */
 export type StringTable = { header: readonly string[]; rows: readonly (readonly string[])[]; lines?: readonly number[] };
 
+/** A cell as a finite decimal number, or NaN: empty, text, ±Infinity, and hexadecimal, octal or binary (`0x1F`). */
 export function parseNumber(cell: string): number {
   const text = cell.trim();
-  if (text === '') return Number.NaN;
+  if (text === '' || isRadixPrefixed(text)) return Number.NaN;
   const value = Number(text);
   return Number.isFinite(value) ? value : Number.NaN;
 }
 
+/** `Number` reads `0x1F`, `0o17` and `0b11`; no data export writes numbers so, and a warehouse reads them as text. */
+const isRadixPrefixed = (text: string) => text.length > 2 && text.charCodeAt(0) === 48 && /[xob]/i.test(text[1]!);
+
 function isNumeric(cell: string): boolean {
-  const text = cell.trim();
-  return text === '' || Number.isFinite(Number(text));
+  return cell.trim() === '' || !Number.isNaN(parseNumber(cell));
 }
 
 function columnIndex(table: StringTable, name: string, what: string): number {
@@ -61,7 +64,15 @@ export type ColumnScan = {
   idLike(): string[];
   /** Features holding one value on every row (`undefined` when every cell is empty): a model learns nothing there. */
   constant(): { name: string; value: string | undefined }[];
+  /**
+   * String features whose cells are numbers but for a few (`text` of `filled`, at most STRAY_TEXT_SHARE, the first at
+   * `where`): one stray cell such as "NaN" or "n/a" makes a numeric column a one-hot one, which loses the order of its
+   * values. Codes such as 0, 1, 2, 3+ have more text than that, and are categories.
+   */
+  mostlyNumeric(): { name: string; text: number; filled: number; where: string; cell: string }[];
 };
+
+const STRAY_TEXT_SHARE = 0.05;
 
 /** Columns of fewer rows than this are never taken for ids: small tables repeat few values by chance. */
 const MIN_ID_ROWS = 50;
@@ -121,7 +132,7 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
     rowsSeen += table.rows.length;
   };
   const schema = (): FeatureSchema =>
-    checkEncodedNames({
+    checkNames({
       features: states.map((state): FeatureSpec => {
         if (!state.firstText) return { name: state.name, type: 'number' };
         if (!state.values) throw new Error(tooManyCategories(state, state.firstText));
@@ -136,8 +147,16 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
       states
         .filter((s) => s.rows > 0 && (s.firstText ? s.sameText : s.sameNumber))
         .map((s) => ({ name: s.name, value: s.first!.trim() === '' ? undefined : s.first })),
+    mostlyNumeric: () =>
+      states.flatMap((s) =>
+        s.firstText && s.filled - s.numbers <= STRAY_TEXT_SHARE * s.filled
+          ? [{ name: s.name, text: s.filled - s.numbers, filled: s.filled, ...s.firstText }]
+          : [],
+      ),
   };
 }
+
+const isMostlyNumeric = (state: ColumnState) => state.numbers > state.filled / 2;
 
 /** The schema of one table's `columns`: scanColumns over that table alone. */
 export function inferSchema(table: StringTable, columns: readonly string[]): FeatureSchema {
@@ -147,7 +166,7 @@ export function inferSchema(table: StringTable, columns: readonly string[]): Fea
 }
 
 function tooManyCategories(state: ColumnState, firstText: { where: string; cell: string }): string {
-  if (state.numbers > state.filled / 2) {
+  if (isMostlyNumeric(state)) {
     const text = state.filled - state.numbers;
     return `column "${state.name}" is numeric but for ${text} of its ${state.filled} non-empty cells (${firstText.where} holds ${JSON.stringify(firstText.cell)}): make them empty (read as missing) or leave the column out of the features; as text it would be more than ${MAX_CATEGORIES} categories, and one-hot encoding takes at most ${MAX_CATEGORIES}`;
   }
@@ -163,11 +182,19 @@ export function encodedNames(schema: FeatureSchema): string[] {
 export const RESERVED_PREFIX = '__treated';
 
 /**
- * `schema`, when every encoded column has a name of its own: a numeric column called `channel=Web` beside the string
- * feature `channel` would otherwise be confused with its one-hot column for "Web" (in the model, its SQL and its
- * explanation), and a name starting with RESERVED_PREFIX with the S-learner's own columns.
+ * `schema`, when every feature and every encoded column has a name of its own: two features whose names differ only
+ * in case are one column to SQL (BigQuery and DuckDB do not tell them apart); a numeric column called `channel=Web`
+ * beside the string feature `channel` would be confused with its one-hot column for "Web" (in the model, its SQL and
+ * its explanation); and a name starting with RESERVED_PREFIX with the S-learner's own columns.
  */
-function checkEncodedNames(schema: FeatureSchema): FeatureSchema {
+function checkNames(schema: FeatureSchema): FeatureSchema {
+  const byFolded = new Map<string, string>();
+  for (const { name } of schema.features) {
+    const other = byFolded.get(name.toLowerCase());
+    if (other !== undefined && other !== name)
+      throw new Error(`features "${other}" and "${name}" differ only in case, which SQL column names do not: rename one of them`);
+    byFolded.set(name.toLowerCase(), name);
+  }
   const owner = new Map<string, string>();
   for (const f of schema.features) {
     for (const name of encodedNames({ features: [f] })) {
@@ -238,7 +265,7 @@ export function unseenCategories(schema: FeatureSchema, table: StringTable): Uns
     const counts = new Map<string, number>();
     for (const row of table.rows) {
       const cell = row[index]!;
-      if (cell !== '' && !known.has(cell)) counts.set(cell, (counts.get(cell) ?? 0) + 1);
+      if (cell.trim() !== '' && !known.has(cell)) counts.set(cell, (counts.get(cell) ?? 0) + 1); // blank is missing, not unseen
     }
     for (const [value, rows] of counts) found.push({ feature: feature.name, value, rows });
   }
@@ -279,5 +306,5 @@ export function checkSchema(value: unknown): FeatureSchema {
     }
     throw new Error(`schema.features[${i}] ("${f.name}"): type must be "number" or "category" with string categories`);
   });
-  return checkEncodedNames({ features });
+  return checkNames({ features });
 }

@@ -10,7 +10,7 @@ import type { FeatureSchema } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
-import { bootstrapQini, upliftAtK, upliftAucScore } from './metrics.ts';
+import { bootstrapQini, descendingOrder, upliftAtK, upliftAucScore } from './metrics.ts';
 import { featureColumnsSql } from './modelSql.ts';
 import { gather, tabulate } from './tabulate.ts';
 
@@ -161,12 +161,11 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
   const arms: ArmModel[] = [];
   for (const [a, value] of treatments.entries()) {
     const { rows, t } = armRows(treatment, control, value);
+    const armName = `treatment "${value}" against control "${control}" (outcome "${input.outcomeColumn}")`;
     const data: ArmData = { x: armMatrix(x, rows), t, y: gather(y, rows), outcome };
     const folds = input.folds ?? AUTO_SELECT_DEFAULTS.folds;
     const problem = armProblem(t, data.y, outcome, folds);
-    if (problem) {
-      throw new Error(`treatment "${value}" against control "${control}" (outcome "${input.outcomeColumn}"): ${problem}`);
-    }
+    if (problem) throw new Error(`${armName}: ${problem}`);
     const armSeed = seed + 7919 * a;
     const repeats = input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1;
     const started = performance.now();
@@ -179,6 +178,8 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
       repeats,
       steps: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.steps : 1,
       ...(input.workers === undefined ? {} : { workers: input.workers }),
+    }).catch((error: Error) => {
+      throw new Error(`${armName}: ${error.message}`);
     });
     let treated = 0;
     for (const flag of t) treated += flag;
@@ -231,6 +232,25 @@ function undefinedQiniNote(y: Float64Array): string {
   if (y.every((v) => v <= 0)) return 'Qini and AUUC are undefined: no evaluated row has a positive outcome';
   return 'Qini and AUUC are undefined: on these rows the perfect ranking gains nothing over a random one';
 }
+
+/** Why uplift@k is undefined where it is: the top k of rows by predicted uplift hold no treated or no control row. */
+function undefinedUpliftAtNotes(metrics: ArmMetrics, score: Float64Array, t: Uint8Array): string[] {
+  const shares = [10, 20, 30].filter((k) => Number.isNaN(metrics[`upliftAt${k}` as 'upliftAt10']));
+  if (shares.length === 0) return [];
+  const order = descendingOrder(score);
+  return shares.map((k) => {
+    const size = Math.trunc((t.length * k) / 100); // as upliftAtK counts them
+    let treated = 0;
+    for (let r = 0; r < size; r++) treated += t[order[r]!]!;
+    const holds = size === 0 ? 'no row' : treated === 0 ? 'no treated row' : 'no control row';
+    return `uplift@${k} is undefined: the top ${k}% by predicted uplift (${size} rows) holds ${holds}`;
+  });
+}
+
+const noteOf = (notes: (string | undefined)[]) => {
+  const given = notes.filter((note) => note !== undefined);
+  return given.length ? { note: given.join('; ') } : {};
+};
 
 export type UpliftEvaluation = {
   treatments: ArmEvaluation[];
@@ -287,7 +307,7 @@ export function evaluateUplift(
       treatment: arm.treatment,
       ...metrics,
       ate: aipwAte({ x: armX, t, y: armY, outcome: model.outcome }, { seed: seed + a }),
-      ...(Number.isNaN(metrics.qini) ? { note: undefinedQiniNote(armY) } : {}),
+      ...noteOf([Number.isNaN(metrics.qini) ? undefinedQiniNote(armY) : undefined, ...undefinedUpliftAtNotes(metrics, score, t)]),
     });
   });
   if (evaluation.treatments.length === 0) {

@@ -14,18 +14,51 @@ describe('ATE', () => {
     assert.ok(e.ciLow < e.ate && e.ate < e.ciHigh);
   });
 
-  it('falls back to the difference in means when an arm has too few rows for cross-fitted outcome models', () => {
-    const data = syntheticCampaign(200, 8);
-    const control = Array.from(data.t.keys()).filter((i) => data.t[i] === 0);
-    const treated = Array.from(data.t.keys()).filter((i) => data.t[i] === 1);
-    for (const keep of [1, 5]) {
-      const rows = Int32Array.from([...control, ...treated.slice(0, keep)]);
-      const arm = armSubset(data, rows);
-      const estimate = aipwAte(arm, { seed: 1 });
-      assert.deepEqual(estimate, differenceInMeans(arm.y, arm.t));
-      assert.equal(estimate.method, 'difference-in-means');
+  it('falls back to the difference in means (Newcombe for 0/1) when an arm has too few rows for cross-fitted outcome models', () => {
+    for (const outcome of ['binary', 'continuous'] as const) {
+      const data = syntheticCampaign(200, 8, { outcome });
+      const control = Array.from(data.t.keys()).filter((i) => data.t[i] === 0);
+      const treated = Array.from(data.t.keys()).filter((i) => data.t[i] === 1);
+      const fallback = outcome === 'binary' ? differenceInProportions : differenceInMeans;
+      for (const keep of [1, 5]) {
+        const arm = armSubset(data, Int32Array.from([...control, ...treated.slice(0, keep)]));
+        const estimate = aipwAte(arm, { seed: 1 });
+        assert.deepEqual(estimate, fallback(arm.y, arm.t));
+        assert.equal(estimate.method, outcome === 'binary' ? 'newcombe' : 'difference-in-means');
+        assert.ok(estimate.ciLow >= -1 || outcome === 'continuous');
+      }
+      assert.equal(aipwAte(armSubset(data, Int32Array.from([...control, ...treated.slice(0, 6)])), { seed: 1 }).method, 'aipw');
     }
-    assert.equal(aipwAte(armSubset(data, Int32Array.from([...control, ...treated.slice(0, 6)])), { seed: 1 }).method, 'aipw');
+  });
+
+  it('gives no interval, rather than one of zero width, when an arm of a continuous outcome has one row', () => {
+    const estimate = differenceInMeans([3, 1, 2, 4], [1, 0, 0, 0]);
+    assert.equal(estimate.ate, 3 - 7 / 3);
+    assert.ok(Number.isNaN(estimate.standardError) && Number.isNaN(estimate.ciLow) && Number.isNaN(estimate.ciHigh));
+  });
+
+  it("gives Newcombe's interval, not one of width 0, when a 0/1 outcome is one value on all of an arm's rows", () => {
+    const data = syntheticCampaign(600, 10);
+    const y = new Float64Array(600);
+    const estimate = aipwAte({ ...data, y }, { seed: 1 });
+    assert.deepEqual(estimate, differenceInProportions(y, data.t));
+    assert.ok(estimate.ciLow < 0 && estimate.ciHigh > 0);
+    const treatedAllOne = Float64Array.from(data.t, (flag, i) => (flag === 1 ? 1 : i % 3 === 0 ? 1 : 0));
+    assert.equal(aipwAte({ ...data, y: treatedAllOne }, { seed: 1 }).method, 'newcombe');
+  });
+
+  it('keeps the AIPW interval of a 0/1 outcome within [-1, 1] on a small treated arm', () => {
+    const n = 56;
+    const t = Uint8Array.from({ length: n }, (_, i) => (i < 6 ? 1 : 0));
+    const y = Float64Array.from({ length: n }, (_, i) => (i < 6 ? i % 2 : i % 50 === 0 ? 1 : 0));
+    const data = syntheticCampaign(n, 9);
+    const estimate = aipwAte({ x: data.x, t, y, outcome: 'binary' }, { seed: 1 });
+    assert.equal(estimate.method, 'aipw');
+    assert.ok(
+      estimate.ate - 1.96 * estimate.standardError < -1 || estimate.ate + 1.96 * estimate.standardError > 1,
+      'the normal interval passes ±1',
+    );
+    assert.ok(estimate.ciLow >= -1 && estimate.ciHigh <= 1, `[${estimate.ciLow}, ${estimate.ciHigh}]`);
   });
 
   it('covers the true average effect with the AIPW interval, narrower than the difference in means', () => {

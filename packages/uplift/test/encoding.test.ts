@@ -7,6 +7,7 @@ import {
   inferSchema,
   MAX_CATEGORIES,
   mergeUnseen,
+  parseNumber,
   type StringTable,
   scanColumns,
   unseenCategories,
@@ -56,6 +57,7 @@ describe('feature encoding', () => {
       ['3', 'Multichannel'],
       ['4', 'Social'],
       ['5', ''],
+      ['6', '  '], // blank: missing, as at fit time, not an unseen value
     ];
     assert.deepEqual(unseenCategories(schema, { header: ['recency', 'channel'], rows }), [
       { feature: 'channel', value: 'Social', rows: 2 },
@@ -116,6 +118,55 @@ describe('feature encoding', () => {
         }),
       /feature "a=1" and the one-hot column of feature "a" would both be the encoded column "a=1"/,
     );
+  });
+
+  it('refuses features whose names differ only in case, as SQL column names do not', () => {
+    const cased = { header: ['recency', 'Recency'], rows: [['1', '2']] };
+    assert.throws(
+      () => inferSchema(cased, ['recency', 'Recency']),
+      /^Error: features "recency" and "Recency" differ only in case, which SQL column names do not: rename one of them$/,
+    );
+    assert.throws(
+      () =>
+        checkSchema({
+          features: [
+            { name: 'Channel', type: 'category', categories: ['Web'] },
+            { name: 'CHANNEL', type: 'number' },
+          ],
+        }),
+      /features "Channel" and "CHANNEL" differ only in case/,
+    );
+  });
+
+  it('reads decimal numbers only: hexadecimal, octal and binary cells are text', () => {
+    assert.deepEqual(['0x1F', '0o17', '0b11', '0X1f', 'Infinity', ' 12 ', '0.5', '-0', '1e3', '0e0', '00'].map(parseNumber), [
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      12,
+      0.5,
+      -0,
+      1000,
+      0,
+      0,
+    ]);
+    const codes = { header: ['code'], rows: [['0x1F'], ['0x20'], ['7']] };
+    assert.deepEqual(inferSchema(codes, ['code']).features, [{ name: 'code', type: 'category', categories: ['0x1F', '0x20', '7'] }]);
+  });
+
+  it('names string features that are numbers but for a few stray cells, and not columns of codes', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [String(i % 12), ['0', '1', '2', '3+'][i % 4]!, i % 2 ? 'Web' : 'Phone']);
+    rows[5]![0] = 'NaN';
+    const header = ['recency', 'children', 'channel'];
+    const lines = rows.map((_, i) => i + 2);
+    assert.deepEqual(scanned(header, { header, rows, lines }).mostlyNumeric(), [
+      { name: 'recency', text: 1, filled: 40, where: 'line 7', cell: 'NaN' },
+    ]);
+    rows[6]![0] = 'n/a';
+    rows[7]![0] = '?';
+    assert.deepEqual(scanned(header, { header, rows, lines }).mostlyNumeric(), [], 'three of 40 cells is more than a few');
   });
 
   it('refuses to one-hot encode a column of more than MAX_CATEGORIES values, saying whether it is an id or stray text', () => {
