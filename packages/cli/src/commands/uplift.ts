@@ -2,9 +2,10 @@
  * `aether uplift fit|predict|evaluate|sql`: the analyst's way to fit a CATE model on a CSV of a randomised campaign,
  * score another CSV, evaluate it on labelled rows, and print the model as SQL for the warehouse.
  */
+import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatCsvRows } from '@aether/csv/csv';
-import { type FeatureSchema, mergeUnseen, type UnseenCategory, unseenCategories } from '@aether/uplift/encoding';
+import { encodedNames, type FeatureSchema, mergeUnseen, type UnseenCategory, unseenCategories } from '@aether/uplift/encoding';
 import { outcomeLikeFeatures } from '@aether/uplift/leakage';
 import { modelToJSON } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
@@ -19,7 +20,7 @@ import {
 } from '@aether/uplift/upliftModel';
 import { type Command, commandGroup, UsageError } from '../command.ts';
 import { CHUNK_ROWS, encode, encodeFile, readLabelled, scanTrainingFile } from './upliftData.ts';
-import { checkWritable, readCsvChunks, readModel, writeOutput } from './upliftFiles.ts';
+import { outputPath, readCsvChunks, readModel, writeOutput } from './upliftFiles.ts';
 
 const USAGE = `Usage: aether uplift <subcommand> [options]
 
@@ -38,6 +39,8 @@ categories seen at fit time (unseen values score as all-zero). --learner auto (d
 capacity by inner cross-validated Qini on the training rows.`;
 
 type Options = Record<string, string | boolean | undefined>;
+
+const MAX_SEED = 2 ** 32 - 1;
 
 function options(argv: string[], spec: Record<string, 'string' | 'boolean'>): Options {
   try {
@@ -81,17 +84,21 @@ async function runFit(argv: string[]): Promise<number> {
     out: 'string',
   });
   const dataPath = required(v, 'data');
+  if (existsSync(dataPath) && !statSync(dataPath).isFile())
+    throw new UsageError(`--data ${dataPath} is not a regular file: fit reads it twice, which a pipe or a device cannot be`);
   const treatmentColumn = required(v, 'treatment');
   const control = required(v, 'control');
   const outcomeColumn = required(v, 'outcome');
   const out = required(v, 'out');
-  checkWritable(out, 'out', { data: dataPath });
+  const target = outputPath(out, 'out', { data: dataPath });
   const learner = (v.learner ?? 'auto') as string;
   if (!(LEARNER_CHOICES as readonly string[]).includes(learner))
     throw new UsageError(`--learner must be one of ${LEARNER_CHOICES.join('|')}, got "${learner}"`);
   const seedText = (v.seed ?? '0') as string;
   const seed = Number(seedText);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
+  // the generators take 32 bits: a larger seed would give the model of another seed
+  if (!/^\d+$/.test(seedText) || seed > MAX_SEED)
+    throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED}, got "${seedText}"`);
   const listed =
     typeof v.features === 'string'
       ? v.features
@@ -110,6 +117,12 @@ async function runFit(argv: string[]): Promise<number> {
   for (const { name, value } of scan.constant()) {
     const what = value === undefined ? 'is empty on every row' : `holds ${JSON.stringify(value)} on every row`;
     console.error(`warning: feature "${name}" ${what}, so a model learns nothing from it; leave it out with --features`);
+  }
+  for (const { name, text, filled, where, cell } of scan.mostlyNumeric()) {
+    const values = encodedNames({ features: schema.features.filter((f) => f.name === name) }).length;
+    console.error(
+      `warning: feature "${name}" is numbers but for ${text} of its ${filled} non-empty cells (${where} holds ${JSON.stringify(cell)}), so it is one-hot encoded as ${values} values, not read as a number: make those cells empty (read as missing) to keep it numeric`,
+    );
   }
   for (const name of scan.idLike()) {
     console.error(`warning: feature "${name}" holds a different whole number on every row, like an id; leave it out with --features`);
@@ -134,7 +147,7 @@ async function runFit(argv: string[]): Promise<number> {
     seed,
     onProgress: (message) => console.error(message),
   });
-  await writeOutput(out, (write) => write(`${JSON.stringify(modelToJSON(model), null, 1)}\n`));
+  await writeOutput(target, (write) => write(`${JSON.stringify(modelToJSON(model), null, 1)}\n`));
   console.log(`fitted ${model.arms.length} treatment(s) on ${model.rows} rows (${model.outcome} outcome "${outcomeColumn}"); wrote ${out}`);
   const described = schema.features.map((f) =>
     f.type === 'number' ? `${f.name} (number)` : `${f.name} (${f.categories.length} value${f.categories.length === 1 ? '' : 's'})`,
@@ -163,10 +176,10 @@ async function runPredict(argv: string[]): Promise<number> {
   const model = readModel(modelPath);
   const dataPath = required(v, 'data');
   const out = required(v, 'out');
-  checkWritable(out, 'out', { model: modelPath, data: dataPath });
+  const target = outputPath(out, 'out', { model: modelPath, data: dataPath });
   let rows = 0;
   let unseen: UnseenCategory[] = [];
-  await writeOutput(out, async (write) => {
+  await writeOutput(target, async (write) => {
     write(formatCsvRows([['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)]]));
     for await (const table of readCsvChunks(dataPath, CHUNK_ROWS)) {
       const predictions = predictUplift(model, encode(model.schema, table, dataPath));
@@ -229,10 +242,10 @@ async function runSql(argv: string[]): Promise<number> {
   const model = readModel(modelPath);
   const dialect = (v.dialect ?? 'duckdb') as string;
   if (dialect !== 'duckdb' && dialect !== 'bigquery') throw new UsageError(`--dialect must be duckdb or bigquery, got "${dialect}"`);
-  if (typeof v.out === 'string') checkWritable(v.out, 'out', { model: modelPath });
+  const target = typeof v.out === 'string' ? outputPath(v.out, 'out', { model: modelPath }) : undefined;
   const text = JSON.stringify({ dialect, treatments: upliftSql(model, dialect) });
-  if (typeof v.out === 'string') {
-    await writeOutput(v.out, (write) => write(`${text}\n`));
+  if (target) {
+    await writeOutput(target, (write) => write(`${text}\n`));
     console.log(`wrote ${v.out}`);
   } else console.log(text);
   return 0;

@@ -22,11 +22,18 @@ import { readCsvChunks } from './upliftFiles.ts';
 /** Rows read per part: predict and evaluate hold one part of the input's text in memory, not the whole file. */
 export const CHUNK_ROWS = 65_536;
 
-function column(table: CsvTable, name: string, role: string, path: string): number {
-  const index = table.header.indexOf(name);
-  if (index < 0) throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${table.header.join(', ')}`);
-  return index;
+/** A header name as an error lists it: quoted when spaces at its ends, a comma or nothing at all would hide it. */
+const shownName = (name: string) => (/^\s|\s$|,|^$/.test(name) ? JSON.stringify(name) : name);
+
+/** The header name `name` means: itself, or else the one header name that is `name` with spaces around it. */
+function headerName(table: CsvTable, name: string, role: string, path: string): string {
+  if (table.header.includes(name)) return name;
+  const padded = table.header.filter((h) => h.trim() === name.trim());
+  if (padded.length === 1) return padded[0]!;
+  throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${table.header.map(shownName).join(', ')}`);
 }
+
+const column = (table: CsvTable, name: string, role: string, path: string) => table.header.indexOf(headerName(table, name, role, path));
 
 /** An outcome cell: a number, or true/false (any case) as 1/0, as warehouses export booleans. */
 function outcomeValue(cell: string): number {
@@ -73,14 +80,12 @@ export function encode(schema: FeatureSchema, table: CsvTable, path: string) {
  * treatment and the outcome, each checked to exist.
  */
 function featureScan(table: CsvTable, path: string, treatmentColumn: string, outcomeColumn: string, listed?: string[]): ColumnScan {
-  if (treatmentColumn === outcomeColumn) throw new UsageError(`--treatment and --outcome name the same column "${outcomeColumn}"`);
-  column(table, treatmentColumn, 'treatment', path);
-  column(table, outcomeColumn, 'outcome', path);
-  const features = listed ?? table.header.filter((name) => name !== treatmentColumn && name !== outcomeColumn);
+  const labels = [headerName(table, treatmentColumn, 'treatment', path), headerName(table, outcomeColumn, 'outcome', path)];
+  if (labels[0] === labels[1]) throw new UsageError(`--treatment and --outcome name the same column "${labels[1]}"`);
+  const features = listed?.map((name) => headerName(table, name, 'feature', path)) ?? table.header.filter((name) => !labels.includes(name));
   for (const feature of features) {
-    column(table, feature, 'feature', path);
-    if (feature === treatmentColumn || feature === outcomeColumn)
-      throw new UsageError(`--features must not include the ${feature === treatmentColumn ? 'treatment' : 'outcome'} column "${feature}"`);
+    if (labels.includes(feature))
+      throw new UsageError(`--features must not include the ${feature === labels[0] ? 'treatment' : 'outcome'} column "${feature}"`);
   }
   if (features.length === 0) throw new UsageError('no feature columns');
   try {

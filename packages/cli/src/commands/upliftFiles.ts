@@ -3,8 +3,22 @@
  * written beside their path and renamed into place at the end, so a failure never leaves a partial file. Errors name
  * the file.
  */
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { dirname, resolve, sep } from 'node:path';
 import type { CsvTable } from '@aether/csv/csv';
 import { csvTableChunks } from '@aether/csv/csvFile';
 import { parseModelFile } from '@aether/uplift/modelFile';
@@ -51,25 +65,58 @@ export function readModel(path: string): UpliftModel {
 }
 
 /**
- * Fails before any work, so that a long fit does not end in a lost write, when `path`'s directory is missing, when
- * `path` is a directory, or when it is one of the command's `inputs` (by flag), which the output would replace.
+ * The file an output flag's `path` names, checked before any work so that a long fit does not end in a lost write:
+ * the target of a symbolic link (written through, not replaced by a file), in a directory that exists and that this
+ * process may write. Refused: a directory, a device, FIFO or socket (the rename at the end would replace it with a
+ * file), standard output as `-`, and any of the command's `inputs` (by flag), which the output would replace.
  */
-export function checkWritable(path: string, flag: string, inputs: Record<string, string>): void {
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag} ${path}: directory ${dir} does not exist`);
-  if (!existsSync(path)) return;
-  const out = statSync(path);
-  if (out.isDirectory()) throw new UsageError(`--${flag} ${path} is a directory: give a file path`);
+export function outputPath(path: string, flag: string, inputs: Record<string, string>): string {
+  const refuse = (why: string) => new UsageError(`--${flag} ${path}${why}`);
+  if (path === '-') throw refuse(' (standard output) is not supported: give a file path');
+  if (path.endsWith(sep)) throw refuse(' is a directory path: give a file path');
+  const target = existingTarget(path, refuse);
+  const dir = dirname(target);
+  if (!existsSync(dir)) throw refuse(`: directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw refuse(`: ${dir} is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw refuse(`: no permission to write into directory ${dir}`);
+  }
+  if (!existsSync(target)) return target;
+  const out = statSync(target);
+  if (out.isDirectory()) throw refuse(' is a directory: give a file path');
+  if (!out.isFile()) throw refuse(' is not a regular file (a device, FIFO or socket): give a file path');
   for (const [input, inputPath] of Object.entries(inputs)) {
     const file = existsSync(inputPath) ? statSync(inputPath) : undefined;
     if (file && file.dev === out.dev && file.ino === out.ino)
-      throw new UsageError(`--${flag} ${path} is the --${input} file, which the output would replace: write it to another path`);
+      throw refuse(` is the --${input} file, which the output would replace: write it to another path`);
+  }
+  return target;
+}
+
+/** `path`, or the file its chain of symbolic links ends at, which need not exist yet (a link may name a new file). */
+function existingTarget(path: string, refuse: (why: string) => Error): string {
+  let target = path;
+  for (let hops = 0; lstatOrUndefined(target)?.isSymbolicLink(); hops++) {
+    if (hops === 40) throw refuse(' is a loop of symbolic links');
+    target = resolve(dirname(target), readlinkSync(target));
+  }
+  return target;
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 
 /**
  * Writes `path` with the text `fill` passes to `write`, into a file beside it that is renamed into place once `fill`
- * returns: if `fill` or a write fails, `path` is untouched and the partial file removed.
+ * returns: if `fill` or a write fails, or the process is stopped by SIGINT or SIGTERM meanwhile, `path` is untouched
+ * and the partial file removed.
  */
 export async function writeOutput(path: string, fill: (write: (text: string) => void) => void | Promise<void>): Promise<void> {
   const partial = `${path}.partial-${process.pid}`;
@@ -81,6 +128,11 @@ export async function writeOutput(path: string, fill: (write: (text: string) => 
     }
   };
   const fd = io(() => openSync(partial, 'w'));
+  const stop = (signal: NodeJS.Signals) => {
+    rmSync(partial, { force: true });
+    process.exit(128 + osConstants.signals[signal]); // the exit code a shell gives a process the signal killed
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     await fill((text) => io(() => writeSync(fd, text)));
     io(() => closeSync(fd));
@@ -93,5 +145,7 @@ export async function writeOutput(path: string, fill: (write: (text: string) => 
     }
     rmSync(partial, { force: true });
     throw error;
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
   }
 }

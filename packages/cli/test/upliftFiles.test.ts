@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const FILES = fileURLToPath(new URL('../src/commands/upliftFiles.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'aether-uplift-files-'));
+chmodSync(dir, 0o755); // another user reads it in the permission test
+
+/** `aether uplift args`, as the user `uid` if given, with its standard input piped from the file `pipedFrom`. */
+function aether(args: string[], options: { pipedFrom?: string; uid?: number } = {}) {
+  const ids = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid };
+  const command = [process.execPath, MAIN, 'uplift', ...args];
+  const run = options.pipedFrom
+    ? spawnSync('sh', ['-c', 'cat "$1" | (shift; exec "$@")', 'sh', options.pipedFrom, ...command], { encoding: 'utf8' })
+    : spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', ...ids });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A small campaign: 'email' lifts visits of the young; `header` names its columns. */
+function campaign(header = 'age,segment,arm,visit'): string {
+  const rows = Array.from({ length: 400 }, (_, i) => {
+    const age = 18 + ((i * 7) % 50);
+    const arm = i % 2 ? 'email' : 'none';
+    return `${age},${i % 3 ? 'small' : 'large'},${arm},${(i * 13) % 10 < (arm === 'email' && age < 35 ? 5 : 2) ? 1 : 0}`;
+  });
+  return [header, ...rows].join('\n');
+}
+
+const train = join(dir, 'train.csv');
+writeFileSync(train, campaign());
+const model = join(dir, 'model.json');
+const fitArgs = (data: string, out: string) => [
+  'fit',
+  '--data',
+  data,
+  '--treatment',
+  'arm',
+  '--control',
+  'none',
+  '--outcome',
+  'visit',
+  '--out',
+  out,
+];
+const fitted = aether([...fitArgs(train, model), '--learner', 't']);
+assert.equal(fitted.code, 0, fitted.stderr);
+
+const partials = () => readdirSync(dir).filter((name) => name.includes('.partial-'));
+
+describe('aether uplift output and input files', () => {
+  it('writes through a symbolic link, to an existing target or a new one, and leaves the link a link', () => {
+    const target = join(dir, 'target.sql.json');
+    writeFileSync(target, '{"old":1}\n');
+    const link = join(dir, 'link.sql.json');
+    symlinkSync(target, link);
+    const run = aether(['sql', '--model', model, '--out', link]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /wrote .*link\.sql\.json/);
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(JSON.parse(readFileSync(target, 'utf8')).dialect, 'duckdb');
+    const dangling = join(dir, 'to-new.sql.json');
+    symlinkSync('new-target.sql.json', dangling); // relative to the link's directory
+    assert.equal(aether(['sql', '--model', model, '--out', dangling]).code, 0);
+    assert.ok(lstatSync(dangling).isSymbolicLink());
+    assert.equal(JSON.parse(readFileSync(join(dir, 'new-target.sql.json'), 'utf8')).dialect, 'duckdb');
+  });
+
+  it('refuses a FIFO, standard output as "-", a directory path and a path under a file, before any work', () => {
+    const fifo = join(dir, 'fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const intoFifo = aether(['sql', '--model', model, '--out', fifo]);
+    assert.equal(intoFifo.code, 2);
+    assert.match(intoFifo.stderr, /--out .*fifo is not a regular file \(a device, FIFO or socket\): give a file path/);
+    assert.ok(lstatSync(fifo).isFIFO(), 'the FIFO is still there');
+    const dash = aether(['predict', '--model', model, '--data', train, '--out', '-']);
+    assert.equal(dash.code, 2);
+    assert.match(dash.stderr, /--out - \(standard output\) is not supported: give a file path/);
+    assert.equal(existsSync('-'), false);
+    const slash = aether(fitArgs(train, `${join(dir, 'no-such-dir')}/`));
+    assert.equal(slash.code, 2);
+    assert.match(slash.stderr, /--out .*no-such-dir\/ is a directory path: give a file path/);
+    assert.doesNotMatch(slash.stdout, /fitted/);
+    const underFile = aether(fitArgs(train, join(train, 'model.json')));
+    assert.equal(underFile.code, 2);
+    assert.match(underFile.stderr, /--out .*train\.csv\/model\.json: .*train\.csv is not a directory/);
+  });
+
+  it('refuses a directory it may not write into before any work', () => {
+    const readOnly = join(dir, 'read-only');
+    mkdirSync(readOnly, { mode: 0o555 });
+    chmodSync(readOnly, 0o555);
+    // root may write anywhere: run as "nobody" then, which the mode does stop
+    const asUser = process.getuid?.() === 0 ? { uid: 65534 } : {};
+    const run = aether(fitArgs(train, join(readOnly, 'model.json')), asUser);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /--out .*read-only\/model\.json: no permission to write into directory .*read-only/);
+    assert.doesNotMatch(run.stdout, /fitted/);
+  });
+
+  it('removes its partial file when stopped by SIGTERM while writing, and exits as a stopped process does', async () => {
+    const out = join(dir, 'stopped.csv');
+    const script = `
+      import { writeOutput } from ${JSON.stringify(FILES)};
+      await writeOutput(${JSON.stringify(out)}, async (write) => {
+        write('row_index\\n');
+        console.log('writing');
+        await new Promise((resolve) => setTimeout(resolve, 60_000));
+      });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    assert.equal(partials().length, 1, 'the partial file exists while writing');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 143);
+    assert.deepEqual(partials(), []);
+    assert.equal(existsSync(out), false);
+  });
+
+  it('fits only from a regular file, which it reads twice, and says so for a pipe', () => {
+    const run = aether(fitArgs('/dev/stdin', join(dir, 'piped.json')), { pipedFrom: train });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--data \/dev\/stdin is not a regular file: fit reads it twice/);
+    const predict = aether(['predict', '--model', model, '--data', '/dev/stdin', '--out', join(dir, 'piped.csv')], { pipedFrom: train });
+    assert.match(predict.stdout, /scored 400 rows/, predict.stderr);
+  });
+
+  it('takes --features and the labels by name when the header pads its names with spaces, and quotes such names', () => {
+    const padded = join(dir, 'padded.csv');
+    writeFileSync(padded, campaign(' age ,segment, arm,visit '));
+    const run = aether([...fitArgs(padded, join(dir, 'padded.json')), '--features', 'age,segment', '--learner', 't']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /features: {2}age {2}\(number\), segment \(2 values\)/);
+    const missing = aether([...fitArgs(padded, join(dir, 'never.json')), '--features', 'agee']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /feature column "agee" not found; columns are: " age ", segment, " arm", "visit "/);
+  });
+
+  it('takes a seed from 0 to 2^32 − 1 only, since larger ones would repeat smaller ones', () => {
+    for (const seed of ['4294967296', '-1', '', '1e3']) {
+      const run = aether([...fitArgs(train, join(dir, 'seeded.json')), `--seed=${seed}`]);
+      assert.equal(run.code, 2, seed);
+      assert.match(run.stderr, /--seed must be a whole number from 0 to 4294967295, got/);
+    }
+  });
+
+  it('warns when one stray text cell makes a numeric feature one-hot', () => {
+    const stray = join(dir, 'stray.csv');
+    writeFileSync(stray, campaign().replace('\n18,', '\nNaN,'));
+    const run = aether([...fitArgs(stray, join(dir, 'stray.json')), '--learner', 't']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /warning: feature "age" is numbers but for 1 of its 400 non-empty cells \(line 2 holds "NaN"\), so it is one-hot encoded as 51 values, not read as a number/,
+    );
+  });
+
+  it('names the treatment and the outcome when no candidate has an inner Qini', () => {
+    const spend = join(dir, 'spend.csv');
+    // one nonzero amount: every inner fold but one has no outcome variation to rank
+    writeFileSync(
+      spend,
+      campaign()
+        .replace(/,[01]$/gm, ',0')
+        .replace(/,0$/m, ',12.5'),
+    );
+    const run = aether([...fitArgs(spend, join(dir, 'spend.json')), '--learner', 't']);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /treatment "email" against control "none" \(outcome "visit"\): the inner Qini is undefined for every candidate/,
+    );
+  });
+});
