@@ -69,7 +69,7 @@ export type ColumnScan = {
    * `where`): one stray cell such as "NaN" or "n/a" makes a numeric column a one-hot one, which loses the order of its
    * values. Codes such as 0, 1, 2, 3+ have more text than that, and are categories.
    */
-  mostlyNumeric(): { name: string; text: number; filled: number; where: string; cell: string }[];
+  strayText(): { name: string; text: number; filled: number; where: string; cell: string }[];
 };
 
 const STRAY_TEXT_SHARE = 0.05;
@@ -147,7 +147,7 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
       states
         .filter((s) => s.rows > 0 && (s.firstText ? s.sameText : s.sameNumber))
         .map((s) => ({ name: s.name, value: s.first!.trim() === '' ? undefined : s.first })),
-    mostlyNumeric: () =>
+    strayText: () =>
       states.flatMap((s) =>
         s.firstText && s.filled - s.numbers <= STRAY_TEXT_SHARE * s.filled
           ? [{ name: s.name, text: s.filled - s.numbers, filled: s.filled, ...s.firstText }]
@@ -155,8 +155,6 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
       ),
   };
 }
-
-const isMostlyNumeric = (state: ColumnState) => state.numbers > state.filled / 2;
 
 /** The schema of one table's `columns`: scanColumns over that table alone. */
 export function inferSchema(table: StringTable, columns: readonly string[]): FeatureSchema {
@@ -166,7 +164,7 @@ export function inferSchema(table: StringTable, columns: readonly string[]): Fea
 }
 
 function tooManyCategories(state: ColumnState, firstText: { where: string; cell: string }): string {
-  if (isMostlyNumeric(state)) {
+  if (state.numbers > state.filled / 2) {
     const text = state.filled - state.numbers;
     return `column "${state.name}" is numeric but for ${text} of its ${state.filled} non-empty cells (${firstText.where} holds ${JSON.stringify(firstText.cell)}): make them empty (read as missing) or leave the column out of the features; as text it would be more than ${MAX_CATEGORIES} categories, and one-hot encoding takes at most ${MAX_CATEGORIES}`;
   }

@@ -161,12 +161,12 @@ describe('feature encoding', () => {
     rows[5]![0] = 'NaN';
     const header = ['recency', 'children', 'channel'];
     const lines = rows.map((_, i) => i + 2);
-    assert.deepEqual(scanned(header, { header, rows, lines }).mostlyNumeric(), [
+    assert.deepEqual(scanned(header, { header, rows, lines }).strayText(), [
       { name: 'recency', text: 1, filled: 40, where: 'line 7', cell: 'NaN' },
     ]);
     rows[6]![0] = 'n/a';
     rows[7]![0] = '?';
-    assert.deepEqual(scanned(header, { header, rows, lines }).mostlyNumeric(), [], 'three of 40 cells is more than a few');
+    assert.deepEqual(scanned(header, { header, rows, lines }).strayText(), [], 'three of 40 cells is more than a few');
   });
 
   it('refuses to one-hot encode a column of more than MAX_CATEGORIES values, saying whether it is an id or stray text', () => {

@@ -118,7 +118,7 @@ async function runFit(argv: string[]): Promise<number> {
     const what = value === undefined ? 'is empty on every row' : `holds ${JSON.stringify(value)} on every row`;
     console.error(`warning: feature "${name}" ${what}, so a model learns nothing from it; leave it out with --features`);
   }
-  for (const { name, text, filled, where, cell } of scan.mostlyNumeric()) {
+  for (const { name, text, filled, where, cell } of scan.strayText()) {
     const values = encodedNames({ features: schema.features.filter((f) => f.name === name) }).length;
     console.error(
       `warning: feature "${name}" is numbers but for ${text} of its ${filled} non-empty cells (${where} holds ${JSON.stringify(cell)}), so it is one-hot encoded as ${values} values, not read as a number: make those cells empty (read as missing) to keep it numeric`,
