@@ -3,7 +3,8 @@
  * treatments, outcome, the auto-selection report), holdout metrics, ATEs, explanations and each treatment's CATE
  * model. `parseModelFile` checks the shape and names the offending field.
  */
-import { checkSchema } from './encoding.ts';
+import { checkSchema, encodedNames } from './encoding.ts';
+import { featureMatrix } from './matrix.ts';
 import { cateFromJSON } from './metaLearners.ts';
 import { LEARNER_CHOICES, type LearnerChoice, type UpliftModel } from './upliftModel.ts';
 
@@ -73,7 +74,7 @@ export function parseModelFile(value: unknown): UpliftModel {
   if (outcome !== 'binary' && outcome !== 'continuous') throw new Error('model file: training.outcome must be "binary" or "continuous"');
   const arms = field(root, 'arms', '(root)', isArray, 'an array');
   if (arms.length === 0) throw new Error('model file: arms must not be empty');
-  return {
+  const model: UpliftModel = {
     schema,
     treatmentColumn: field(training, 'treatmentColumn', 'training', isString, 'a string'),
     control: field(training, 'control', 'training', isString, 'a string'),
@@ -98,4 +99,34 @@ export function parseModelFile(value: unknown): UpliftModel {
       };
     }),
   };
+  checkArms(model, training.treatments);
+  return model;
+}
+
+/**
+ * Each arm a treatment of its own, other than the control and as `training.treatments` lists them, whose CATE model
+ * reads only columns of the schema: an edited file that breaks this would otherwise fail at prediction, or give two
+ * columns of one name.
+ */
+function checkArms(model: UpliftModel, listed: unknown): void {
+  const treatments = model.arms.map((arm) => arm.treatment);
+  treatments.forEach((treatment, k) => {
+    if (treatment === model.control) throw new Error(`model file: arms[${k}].treatment is the control value "${treatment}"`);
+    const first = treatments.indexOf(treatment);
+    if (first !== k) throw new Error(`model file: arms[${k}].treatment "${treatment}" is arms[${first}]'s as well`);
+  });
+  if (listed !== undefined && JSON.stringify(listed) !== JSON.stringify(treatments))
+    throw new Error(`model file: training.treatments ${JSON.stringify(listed)} are not the arms' ${JSON.stringify(treatments)}`);
+  const names = encodedNames(model.schema);
+  const oneRow = featureMatrix(
+    names,
+    names.map(() => new Float64Array(1)),
+  );
+  model.arms.forEach((arm, k) => {
+    try {
+      arm.cate.predict(oneRow);
+    } catch (error) {
+      throw new Error(`model file: arms[${k}].cate does not fit the schema: ${(error as Error).message}`);
+    }
+  });
 }

@@ -135,6 +135,32 @@ describe('uplift model', () => {
     assert.throws(() => parseModelFile({ ...json, arms: [{ ...arms[0], cate: { meta: 'q' } }] }), /arms\[0\].cate/);
   });
 
+  it('refuses an edited file whose arms repeat a treatment, are the control, or read a column the schema lacks', () => {
+    const json = JSON.parse(JSON.stringify(modelToJSON(model))) as Record<string, unknown>;
+    const arms = json.arms as Record<string, unknown>[];
+    const training = json.training as Record<string, unknown>;
+    assert.throws(
+      () => parseModelFile({ ...json, arms: [arms[0], arms[0]], training: { ...training, treatments: ['email', 'email'] } }),
+      /^Error: model file: arms\[1\]\.treatment "email" is arms\[0\]'s as well$/,
+    );
+    assert.throws(
+      () =>
+        parseModelFile({
+          ...json,
+          arms: [{ ...arms[0], treatment: 'none' }, arms[1]],
+          training: { ...training, treatments: ['none', 'sms'] },
+        }),
+      /^Error: model file: arms\[0\]\.treatment is the control value "none"$/,
+    );
+    assert.throws(() => parseModelFile({ ...json, arms: [arms[1]] }), /training\.treatments \["email","sms"\] are not the arms' \["sms"\]/);
+    const schema = json.schema as { features: { name: string }[] };
+    const withoutAge = { features: schema.features.filter((f) => f.name !== 'age') };
+    assert.throws(
+      () => parseModelFile({ ...json, schema: withoutAge }),
+      /^Error: model file: arms\[0\]\.cate does not fit the schema: feature .*age.* is missing from the matrix/,
+    );
+  });
+
   it('refuses an arm it cannot learn from, naming the treatment, the outcome and what is missing', async () => {
     const table = campaignTable(600, 4);
     const schema = inferSchema(table, ['age', 'channel']);
