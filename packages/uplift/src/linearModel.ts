@@ -63,11 +63,30 @@ function buildDesign(x: FeatureMatrix, weights: Float64Array): Design {
     const centre = sum / totalWeight;
     let ss = 0;
     for (let i = 0; i < n; i++) ss += weights[i]! * (values[i]! - centre) ** 2;
-    const scale = Math.sqrt(ss / totalWeight);
-    if (!(scale > 1e-12)) return; // constant column: carries no information
+    let scale = Math.sqrt(ss / totalWeight);
+    if (!Number.isFinite(scale)) {
+      throw new Error(
+        `feature "${x.names[feature]}" holds values too large for a linear model (their squares overflow): rescale the column`,
+      );
+    }
+    if (!(scale > 1e-12)) scale = smallSpread(values, centre); // the squares of tiny values underflow
+    if (scale === 0) return; // constant column: carries no information
     for (let i = 0; i < n; i++) values[i] = (values[i]! - centre) / scale;
     z.push(values);
     meta.push({ feature, indicator, centre, scale });
+  }
+
+  /**
+   * The weighted standard deviation of `values` around `centre`, measured in units of their largest deviation so that
+   * it neither underflows nor loses the column; 0 when the column is constant up to rounding.
+   */
+  function smallSpread(values: Float64Array, centre: number): number {
+    let largest = 0;
+    for (let i = 0; i < n; i++) if (weights[i]! > 0) largest = Math.max(largest, Math.abs(values[i]! - centre));
+    if (!(largest > 1e-12 * Math.abs(centre))) return 0;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += weights[i]! * ((values[i]! - centre) / largest) ** 2;
+    return largest * Math.sqrt(ss / totalWeight);
   }
 }
 

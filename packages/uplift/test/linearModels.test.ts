@@ -29,6 +29,21 @@ describe('logistic regression', () => {
     assert.ok(Math.abs(t2!.coef + 0.2) < 0.02, String(t2!.coef));
   });
 
+  it('learns the same predictions from a feature at any scale, and names one too large to square', () => {
+    const { x, y } = logisticData(3000, 2);
+    const reference = fitLogistic(x, y, { l2: 1e-3 }).predict(x);
+    for (const factor of [1e-300, 1e-20, 1e150]) {
+      const scaled = featureMatrix(['x1', 'x2'], [x.columns[0]!.map((v) => v * factor), x.columns[1]!]);
+      const predicted = fitLogistic(scaled, y, { l2: 1e-3 }).predict(scaled);
+      const largest = Math.max(...predicted.map((p, i) => Math.abs(p - reference[i]!)));
+      assert.ok(largest < 1e-9, `×${factor}: differs by ${largest}`);
+    }
+    const huge = featureMatrix(['x1', 'x2'], [x.columns[0]!.map((v) => v * 1e300), x.columns[1]!]);
+    assert.throws(() => fitLogistic(huge, y, { l2: 1e-3 }), /feature "x1" holds values too large for a linear model/);
+    const constant = featureMatrix(['x1', 'c'], [x.columns[0]!, new Float64Array(3000).fill(0.1 + 0.2)]);
+    assert.equal(fitLogistic(constant, y, { l2: 1e-3 }).coefficients.terms[1]!.coef, 0, 'a constant column is left out');
+  });
+
   it('stays finite and ranks correctly when a rare outcome is separated by a feature', () => {
     // 8 positives in 20,000 rows, all with flag = 1: a full Newton step from the base rate overshoots.
     const n = 20000;
