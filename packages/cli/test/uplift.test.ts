@@ -326,11 +326,14 @@ describe('aether uplift (end to end)', () => {
     assert.match(run.stderr, /warning: feature "purchased" is nonzero only where visit is 1 \(\d+ rows\), like an outcome measured after/);
   });
 
-  it('refuses a feature named twice before fitting, so no model it cannot load is written', () => {
+  it('refuses a feature named twice, or a flag given twice, as a usage error before fitting', () => {
     const out = join(dir, 'twice.json');
     const run = fit(train, out, '--features', 'age,segment,age');
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /train\.csv: column "age" is listed twice among the features/);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--features lists "age" twice/);
+    const seeds = fit(train, out, '--seed', '1', '--seed=2');
+    assert.equal(seeds.code, 2);
+    assert.match(seeds.stderr, /--seed is given more than once/);
     assert.equal(existsSync(out), false);
   });
 

@@ -43,17 +43,23 @@ type Options = Record<string, string | boolean | undefined>;
 const MAX_SEED = 2 ** 32 - 1;
 
 function options(argv: string[], spec: Record<string, 'string' | 'boolean'>): Options {
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const { values } = parseArgs({
+    parsed = parseArgs({
       args: argv,
       options: Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])),
       strict: true,
       allowPositionals: false,
+      tokens: true,
     });
-    return values as Options;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // parseArgs keeps the last of a repeated option: which one was meant is not ours to guess
+  const given = (parsed.tokens ?? []).flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+  const twice = given.find((name, i) => given.indexOf(name) !== i);
+  if (twice !== undefined) throw new UsageError(`--${twice} is given more than once`);
+  return parsed.values as Options;
 }
 
 function required(values: Options, name: string): string {
@@ -106,6 +112,8 @@ async function runFit(argv: string[]): Promise<number> {
           .map((f) => f.trim())
           .filter((f) => f !== '')
       : undefined;
+  const twice = listed?.find((name, i) => listed.indexOf(name) !== i);
+  if (twice !== undefined) throw new UsageError(`--features lists "${twice}" twice`);
   // Two passes over the file, one part at a time, so only the encoded matrix is held whole, never the text.
   const { scan, treatment, y } = await scanTrainingFile(dataPath, treatmentColumn, outcomeColumn, listed);
   let schema: FeatureSchema;
