@@ -89,6 +89,9 @@ describe('csvRecords on bytes that are not UTF-8', () => {
     const message = /^CsvError: line 1: the file is UTF-16 \(it starts with the byte order mark (FF FE|FE FF)\): save it as UTF-8$/;
     await assert.rejects(read(Buffer.from('\ufeffa,b\n1,2\n', 'utf16le')), message);
     await assert.rejects(read(Buffer.from('\ufeffa,b\n1,2\n', 'utf16le').swap16()), message);
+    const noBom = /^CsvError: line 1: the file looks like UTF-16 \(17 of its first 34 bytes are 0\): save it as UTF-8$/;
+    await assert.rejects(read(Buffer.from('age,arm\n31,email\n', 'utf16le')), noBom);
+    await assert.rejects(read(Buffer.from('age,arm\n31,email\n', 'utf16le').swap16()), noBom);
   });
 
   it('decodes a character split across read chunks, at every byte of it (U+FEFF inside the data kept)', async () => {

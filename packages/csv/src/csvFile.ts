@@ -31,6 +31,12 @@ function rejectUtf16(start: Uint8Array): void {
   const bom = start[0] === 0xff && start[1] === 0xfe ? 'FF FE' : start[0] === 0xfe && start[1] === 0xff ? 'FE FF' : undefined;
   if (bom !== undefined)
     throw new CsvError(`the file is UTF-16 (it starts with the byte order mark ${bom}): save it as UTF-8`, { line: 1 });
+  // Without a BOM, UTF-16 text of Latin letters is every other byte 0, which no CSV in UTF-8 holds.
+  const head = start.subarray(0, 1024);
+  let zeros = 0;
+  for (const byte of head) zeros += byte === 0 ? 1 : 0;
+  if (head.length >= 4 && zeros >= head.length / 4)
+    throw new CsvError(`the file looks like UTF-16 (${zeros} of its first ${head.length} bytes are 0): save it as UTF-8`, { line: 1 });
 }
 
 /**
