@@ -14,7 +14,8 @@ import { createRandom } from './random.ts';
 import { gather, indices } from './tabulate.ts';
 
 export type FeatureImportance = { feature: string; importance: number; share: number };
-export type Condition = { column: string; op: '<=' | '>'; threshold: number };
+/** `column op threshold`; with `orMissing`, rows where the column is missing too (the tree sends them right). */
+export type Condition = { column: string; op: '<=' | '>'; threshold: number; orMissing?: true };
 export type UpliftRule = {
   conditions: Condition[];
   text: string;
@@ -237,7 +238,7 @@ function simplified(conditions: readonly Condition[], binaryColumns: ReadonlySet
 
 const thresholdText = (threshold: number) => String(Number(threshold.toPrecision(4)));
 
-type Phrase = { column: string; lower?: number; upper?: number; flag?: 0 | 1; is?: string; isNot: string[] };
+type Phrase = { column: string; lower?: number; upper?: number; orMissing?: boolean; flag?: 0 | 1; is?: string; isNot: string[] };
 
 function phraseText(p: Phrase): string {
   if (p.is !== undefined) return `${p.column} is ${p.is}`;
@@ -245,7 +246,9 @@ function phraseText(p: Phrase): string {
   if (p.isNot.length > 1) return `${p.column} is none of ${p.isNot.join(', ')}`;
   if (p.flag !== undefined) return `${p.column} is ${p.flag}`;
   if (p.lower !== undefined && p.upper !== undefined) return `${thresholdText(p.lower)} < ${p.column} ≤ ${thresholdText(p.upper)}`;
-  return p.lower !== undefined ? `${p.column} > ${thresholdText(p.lower)}` : `${p.column} ≤ ${thresholdText(p.upper!)}`;
+  if (p.lower === undefined) return `${p.column} ≤ ${thresholdText(p.upper!)}`;
+  // an upper bound leaves the missing values out; a lower bound alone keeps them
+  return p.orMissing ? `(${p.column} > ${thresholdText(p.lower)} or ${p.column} is missing)` : `${p.column} > ${thresholdText(p.lower)}`;
 }
 
 /** The rule's `where`: one phrase per column or string feature, joined by "and". */
@@ -264,8 +267,10 @@ function conditionsText(conditions: readonly Condition[], binaryColumns: Readonl
       if (c.op === '>') phrase.is = value;
       else phrase.isNot.push(value);
     } else if (binary && c.threshold === 0.5) phrase.flag = c.op === '>' ? 1 : 0;
-    else if (c.op === '>') phrase.lower = c.threshold;
-    else phrase.upper = c.threshold;
+    else if (c.op === '>') {
+      phrase.lower = c.threshold;
+      phrase.orMissing = c.orMissing === true;
+    } else phrase.upper = c.threshold;
   }
   return [...phrases.values()].map(phraseText).join(' and ');
 }
@@ -311,7 +316,8 @@ export function explainUplift(
     if (!node.leaf) {
       const column = x.names[node.column]!;
       walk(node.left, [...path, { column, op: '<=', threshold: node.threshold }]);
-      walk(node.right, [...path, { column, op: '>', threshold: node.threshold }]);
+      const orMissing = levels[node.column]!.missing > 0 ? { orMissing: true as const } : {};
+      walk(node.right, [...path, { column, op: '>', threshold: node.threshold, ...orMissing }]);
       return;
     }
     const conditions = simplified(path, binaryColumns);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { differenceInMeans, differenceInProportions } from '../src/ate.ts';
-import { explainUplift, formatEffect, intervalText } from '../src/explain.ts';
+import { type Condition, explainUplift, formatEffect, intervalText } from '../src/explain.ts';
 import { featureMatrix } from '../src/matrix.ts';
 import { fitCate } from '../src/metaLearners.ts';
 import { createRandom } from '../src/random.ts';
@@ -94,6 +94,35 @@ describe('explainUplift', () => {
     const predict = () => Float64Array.from({ length: rows }, (_, i) => cate(i));
     return explainUplift(predict, { x, t, y }, { seed: 1, maxDepth, minShare: 0.05 }).rules.map((r) => r.text.split(':')[0]!);
   }
+
+  it('says a rule holds rows where a feature is missing, and its conditions hold exactly its rows', () => {
+    const rows = 3000;
+    const random = createRandom(8);
+    const age = Float64Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? Number.NaN : 20 + (i % 50)));
+    const vip = Float64Array.from({ length: rows }, () => (random.next() < 0.4 ? 1 : 0));
+    const x = featureMatrix(['age', 'vip'], [age, vip]);
+    const t = Uint8Array.from({ length: rows }, () => (random.next() < 0.5 ? 1 : 0));
+    const y = Float64Array.from({ length: rows }, () => (random.next() < 0.3 ? 1 : 0));
+    // missing ages score like the old: the tree sends them right, with ages above its threshold
+    const predict = (m: typeof x) =>
+      Float64Array.from({ length: m.rows }, (_, i) => (Number.isNaN(m.columns[0]![i]!) ? 1 : m.columns[0]![i]! / 100) + m.columns[1]![i]!);
+    const { rules } = explainUplift(predict, { x, t, y }, { seed: 1, maxDepth: 2, minShare: 0.05 });
+    const holds = (c: Condition, v: number) =>
+      c.op === '<=' ? v <= c.threshold : v > c.threshold || (c.orMissing === true && Number.isNaN(v));
+    for (const rule of rules) {
+      const matching = Array.from({ length: rows }, (_, i) => i).filter((i) =>
+        rule.conditions.every((c) => holds(c, x.columns[x.names.indexOf(c.column)]![i]!)),
+      );
+      assert.equal(matching.length, rule.rows, rule.text);
+    }
+    const withMissing = rules.filter((r) => r.text.includes('(age > '));
+    assert.ok(withMissing.length > 0, rules.map((r) => r.text).join(' | '));
+    for (const rule of withMissing) assert.match(rule.text, /\(age > [\d.]+ or age is missing\)/);
+    assert.ok(
+      rules.every((r) => !/vip is [01] or/.test(r.text)),
+      'a flag without missing values says nothing of them',
+    );
+  });
 
   it('states each numeric column once, as a range when the path bounds it on both sides', () => {
     const a = Float64Array.from({ length: 4000 }, (_, i) => i / 4000);
