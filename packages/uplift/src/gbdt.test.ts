@@ -285,6 +285,17 @@ describe('fitGbdt', () => {
     assert.ok(accuracy(model.predict(x), y) > 0.95);
   });
 
+  it('keeps −Infinity and −MAX_VALUE in one bin, so a saved model predicts and compiles as the fitted one', () => {
+    const a = Float64Array.from({ length: 40 }, (_, i) => [Number.NEGATIVE_INFINITY, -Number.MAX_VALUE, 0, 5, Number.NaN][i % 5]!);
+    const y = Float64Array.from({ length: 40 }, (_, i) => [1, 0, 1, 0, 1][i % 5]!);
+    const x = featureMatrix(['a'], [a]);
+    const model = fitGbdt(x, y, { nTrees: 3, maxDepth: 4 });
+    assert.ok(model.trees.every((t) => t.threshold.every((th, i) => t.feature[i]! < 0 || th !== Number.NEGATIVE_INFINITY)));
+    const loaded = gbdtFromJson(JSON.parse(JSON.stringify(model)));
+    assert.deepEqual(loaded.predict(x), model.predict(x));
+    assert.doesNotThrow(() => model.toSql({ a: 'a' }, 'duckdb'));
+  });
+
   it('rejects bad parameters and inputs with the field named', () => {
     const { x, y } = xorData(50, 22);
     assert.throws(() => fitGbdt(x, y, { maxBins: 300 }), /maxBins must be an integer in \[2, 255\], got 300/);
@@ -326,5 +337,13 @@ describe('fitGbdt', () => {
     json.trees[1].value = 'x';
     assert.throws(() => gbdtFromJson(json), /model.trees\[1\].value must be an array/);
     assert.throws(() => gbdtFromJson({ ...json, version: 2 }), /model.version 2 is not supported/);
+    const good = JSON.parse(JSON.stringify(fitGbdt(x, y, { nTrees: 2, maxDepth: 2 })));
+    const leafAsMinusTwo = structuredClone(good);
+    leafAsMinusTwo.trees[0].feature[0] = -2;
+    assert.throws(() => gbdtFromJson(leafAsMinusTwo), /model.trees\[0\].feature\[0\] = -2 is not a feature index \(or -1 for a leaf\)/);
+    const missingLeft = structuredClone(good);
+    missingLeft.trees[0].threshold[0] = null;
+    missingLeft.trees[0].defaultLeft[0] = 1;
+    assert.throws(() => gbdtFromJson(missingLeft), /model.trees\[0\].defaultLeft\[0\] must be 0 where the threshold is null/);
   });
 });

@@ -236,8 +236,11 @@ export function gbdtFromJson(value: unknown, path = 'model'): GbdtModel {
       if (array.length !== nodes) throw new Error(`${at}.${field} has ${array.length} entries for ${nodes} nodes`);
     }
     for (let i = 0; i < nodes; i++) {
-      if (feature[i]! < 0) continue;
-      if (feature[i]! >= names.length) throw new Error(`${at}.feature[${i}] = ${feature[i]} is not a feature index`);
+      if (feature[i]! === -1) continue;
+      if (!(feature[i]! >= 0 && feature[i]! < names.length))
+        throw new Error(`${at}.feature[${i}] = ${feature[i]} is not a feature index (or -1 for a leaf)`);
+      if (threshold[i] === Number.POSITIVE_INFINITY && parsed.defaultLeft[i] !== 0)
+        throw new Error(`${at}.defaultLeft[${i}] must be 0 where the threshold is null (present values left, missing right)`);
       // Children come after their parent, so every walk from the root ends at a leaf.
       for (const child of [parsed.left[i]!, parsed.right[i]!]) {
         if (!(child > i && child < nodes)) throw new Error(`${at} node ${i} has an invalid child ${child}`);

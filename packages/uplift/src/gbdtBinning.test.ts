@@ -52,6 +52,7 @@ describe('cutBetween', () => {
     const t = cutBetween(lo, hi);
     assert.ok(t >= lo && t < hi);
     assert.equal(cutBetween(Number.NEGATIVE_INFINITY, 0), -Number.MAX_VALUE);
+    assert.equal(cutBetween(Number.NEGATIVE_INFINITY, -Number.MAX_VALUE), -Number.MAX_VALUE, 'no finite cut between them');
     assert.equal(cutBetween(7, Number.POSITIVE_INFINITY), 7);
   });
 });

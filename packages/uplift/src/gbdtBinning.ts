@@ -126,10 +126,13 @@ function quantileCuts(sorted: Float64Array, maxBins: number): Float64Array {
   return Float64Array.from(cuts);
 }
 
-/** The shortest decimal t with lo <= t < hi (short thresholds keep the compiled SQL small and readable). */
+/**
+ * The shortest decimal t with lo <= t < hi (short thresholds keep the compiled SQL small and readable). Thresholds stay
+ * finite, so that they print in SQL and JSON: −Infinity and −MAX_VALUE, which no finite t separates, get −MAX_VALUE
+ * and share a bin.
+ */
 export function cutBetween(lo: number, hi: number): number {
-  // Infinite feature values are legal; keep thresholds finite so they print in SQL.
-  if (lo === Number.NEGATIVE_INFINITY) return hi > -Number.MAX_VALUE ? -Number.MAX_VALUE : lo;
+  if (lo === Number.NEGATIVE_INFINITY) return -Number.MAX_VALUE;
   if (hi === Number.POSITIVE_INFINITY) return lo;
   const mid = lo / 2 + hi / 2;
   for (let p = 1; p <= 17; p++) {
