@@ -14,6 +14,14 @@ function checkLengths(y: Series, score: Series, t: Series): void {
   if (y.length !== score.length || y.length !== t.length) {
     throw new Error(`inconsistent lengths: y ${y.length}, score ${score.length}, treatment ${t.length}`);
   }
+  checkTreatment(t);
+}
+
+/** As sklift's `check_is_binary`: a treatment flag other than 0 or 1 is an error, not a control row. */
+function checkTreatment(t: Series): void {
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] !== 0 && t[i] !== 1) throw new Error(`treatment[${i}] is ${t[i]}: treatment flags are 0 (control) or 1 (treated)`);
+  }
 }
 
 /** Which 32-bit half of a float64 holds its sign and exponent, on this machine's byte order. */
@@ -163,6 +171,7 @@ const perfectQiniScore = (y: Series, t: Series) => tabulate(new Float64Array(y.l
  * libraries define it: sklift's 0/1 ranking there gave AUUCs such as 13.2 and −3.8 on Hillstrom spend.
  */
 export function perfectUpliftCurve(y: Series, t: Series): Curve {
+  checkTreatment(t);
   for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) return upliftCurve(y, perfectQiniScore(y, t), t);
   let controlResponders = 0;
   let treatedNonResponders = 0;
@@ -177,6 +186,7 @@ export function perfectUpliftCurve(y: Series, t: Series): Curve {
 
 /** `sklift.metrics.perfect_qini_curve`. */
 export function perfectQiniCurve(y: Series, t: Series, negativeEffect = true): Curve {
+  checkTreatment(t);
   if (negativeEffect) return qiniCurve(y, perfectQiniScore(y, t), t);
   let sumT = 0;
   let nT = 0;
@@ -243,8 +253,10 @@ function mean(values: number[]): number {
 export function upliftAtK(y: Series, score: Series, t: Series, strategy: UpliftAtKStrategy, k = 0.3): number {
   checkLengths(y, score, t);
   const n = y.length;
+  if (strategy !== 'overall' && strategy !== 'by_group')
+    throw new Error(`strategy must be 'overall' or 'by_group', got ${JSON.stringify(strategy)}`);
   const isShare = !Number.isInteger(k);
-  if (isShare ? k <= 0 || k >= 1 : k <= 0 || k >= n) throw new Error(`k=${k} must be in (0, 1) or an integer in (0, ${n})`);
+  if (!(isShare ? k > 0 && k < 1 : k > 0 && k < n)) throw new Error(`k=${k} must be in (0, 1) or an integer in (0, ${n})`);
   const order = descendingOrder(score);
   const treatedY: number[] = [];
   const controlY: number[] = [];
@@ -347,6 +359,7 @@ export function bootstrapQini(
   options: { replicates?: number; seed?: number } = {},
 ): BootstrapEstimate {
   const replicates = options.replicates ?? 200;
+  if (!(Number.isInteger(replicates) && replicates >= 0)) throw new Error(`replicates must be a whole number ≥ 0, got ${replicates}`);
   const random = createRandom(options.seed ?? 0);
   const byScore = sortedRows(y, score, t); // checks the lengths
   // Counts are kept by position in score order, so the pass over that order reads them in sequence.

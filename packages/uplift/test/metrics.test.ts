@@ -7,6 +7,7 @@ import {
   perfectQiniCurve,
   qiniAucScore,
   qiniCurve,
+  type UpliftAtKStrategy,
   upliftAtK,
   upliftAucScore,
   upliftCurve,
@@ -164,9 +165,25 @@ describe('metrics', () => {
     assert.ok(Number.isNaN(bootstrapQini(new Array(12).fill(0), score, t, { replicates: 10 }).standardError));
   });
 
-  it('rejects inconsistent lengths and an out-of-range k', () => {
+  it('rejects inconsistent lengths, treatment flags other than 0/1, an unknown strategy and an out-of-range k', () => {
     assert.throws(() => qiniAucScore([1, 0], [0.1], [1, 0]), /inconsistent lengths/);
     assert.throws(() => upliftAtK([1, 0], [0.1, 0.2], [1, 0], 'overall', 1.5), /k=1.5/);
+    assert.throws(() => upliftAtK([1, 0, 1], [0.1, 0.2, 0.3], [1, 0, 1], 'overall', Number.NaN), /k=NaN/);
+    assert.throws(
+      () => upliftAtK([1, 0, 1], [0.1, 0.2, 0.3], [1, 0, 1], 'overal' as UpliftAtKStrategy, 0.5),
+      /strategy must be 'overall' or 'by_group', got "overal"/,
+    );
+    for (const flag of [2, -1, 0.5]) {
+      const t = [1, 0, flag, 0];
+      assert.throws(
+        () => qiniAucScore([1, 0, 1, 0], [0.4, 0.3, 0.2, 0.1], t),
+        /treatment\[2\] is .*: treatment flags are 0 \(control\) or 1/,
+      );
+      assert.throws(() => upliftAucScore([1, 0, 1, 0], [0.4, 0.3, 0.2, 0.1], t), /treatment\[2\]/);
+      assert.throws(() => bootstrapQini([1, 0, 1, 0], [0.4, 0.3, 0.2, 0.1], t, { replicates: 2 }), /treatment\[2\]/);
+    }
+    for (const replicates of [-3, 2.5, Number.NaN])
+      assert.throws(() => bootstrapQini([1, 0], [0.2, 0.1], [1, 0], { replicates }), /replicates must be a whole number ≥ 0/);
   });
 });
 
