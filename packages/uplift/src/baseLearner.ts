@@ -6,7 +6,7 @@
 import { fitGbdt, gbdtFromJson } from './gbdt.ts';
 import type { FittedModel, Objective } from './learner.ts';
 import { fitLogistic, logisticFromJSON } from './logistic.ts';
-import type { FeatureMatrix } from './matrix.ts';
+import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { fitRidge, ridgeFromJSON } from './ridge.ts';
 
 export type GbdtSpec = {
@@ -21,15 +21,21 @@ export type GbdtSpec = {
 };
 export type BaseSpec = { kind: 'linear'; l2: number } | GbdtSpec;
 
-export type BaseFitOptions = { seed: number; weights?: Float64Array };
+/**
+ * `rows`: fit on these rows of `x` (`y` and `weights` are theirs). A linear fit reads them in place; a GBDT, which
+ * bins and walks its rows many times, takes a copy.
+ */
+export type BaseFitOptions = { seed: number; weights?: Float64Array; rows?: Int32Array };
 
 export function fitBase(spec: BaseSpec, x: FeatureMatrix, y: Float64Array, objective: Objective, options: BaseFitOptions): FittedModel {
-  const weights = options.weights ? { weights: options.weights } : {};
+  const { seed: _seed, ...linear } = options;
   switch (spec.kind) {
     case 'linear':
-      return objective === 'binary' ? fitLogistic(x, y, { l2: spec.l2 }, weights) : fitRidge(x, y, { l2: spec.l2 }, weights);
+      return objective === 'binary' ? fitLogistic(x, y, { l2: spec.l2 }, linear) : fitRidge(x, y, { l2: spec.l2 }, linear);
     case 'gbdt':
-      return fitGbdtBase(spec, x, y, objective, options);
+      return fitGbdtBase(spec, options.rows ? takeRows(x, options.rows) : x, y, objective, options);
+    default:
+      throw new Error(`unknown base learner kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
   }
 }
 

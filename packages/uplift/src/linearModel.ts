@@ -7,7 +7,7 @@
 import type { SqlDialect } from './learner.ts';
 import type { FeatureMatrix } from './matrix.ts';
 import { sqlNumber } from './sqlText.ts';
-import { tabulate } from './tabulate.ts';
+import { gather, tabulate } from './tabulate.ts';
 
 export type LinearTerm = { feature: string; mean: number; coef: number; missingCoef: number };
 
@@ -21,14 +21,16 @@ type Design = {
   means: Float64Array;
 };
 
-function buildDesign(x: FeatureMatrix, weights: Float64Array): Design {
-  const n = x.rows;
+/** The design of `x`'s rows `rows` (all when undefined), read one column at a time so the rows are never copied whole. */
+function buildDesign(x: FeatureMatrix, weights: Float64Array, rows: Int32Array | undefined): Design {
+  const n = rows ? rows.length : x.rows;
   let totalWeight = 0;
   for (let i = 0; i < n; i++) totalWeight += weights[i]!;
   const means = new Float64Array(x.columns.length);
   const z: Float64Array[] = [];
   const meta: Design['meta'] = [];
-  x.columns.forEach((column, j) => {
+  x.columns.forEach((all, j) => {
+    const column = rows ? gather(all, rows) : all;
     let sum = 0;
     let weight = 0;
     let missing = 0;
@@ -180,19 +182,32 @@ function accumulateNormalEquations(
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) hessian[b * p + a] = hessian[a * p + b]!;
 }
 
-export type LinearFitOptions = { l2: number; weights?: Float64Array; maxIterations?: number };
+function checkWeights(weights: Float64Array, n: number): void {
+  if (weights.length !== n) throw new Error(`${weights.length} weights for ${n} rows`);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (!(weights[i]! >= 0 && weights[i]! < Number.POSITIVE_INFINITY))
+      throw new Error(`weights[${i}] is ${weights[i]}: weights are finite and ≥ 0`);
+    total += weights[i]!;
+  }
+  if (!(total > 0)) throw new Error('the weights are all 0: nothing to fit');
+}
+
+/** `rows`: fit on these rows of `x` only (`y` and `weights` are theirs), without a copy of them. */
+export type LinearFitOptions = { l2: number; weights?: Float64Array; maxIterations?: number; rows?: Int32Array };
 
 /**
  * Fits `intercept + Σ w·z` by Newton's method on the mean weighted loss plus `l2/2·‖w‖²` (intercept not penalised).
  * `link = 'logit'` is L2 logistic regression (IRLS), `'identity'` ridge regression (one Newton step is exact).
  */
 export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'identity', options: LinearFitOptions): LinearCoefficients {
-  const n = x.rows;
+  const n = options.rows ? options.rows.length : x.rows;
   if (y.length !== n) throw new Error(`${y.length} outcomes for ${n} rows`);
   if (n === 0) throw new Error('cannot fit a linear model on zero rows');
-  if (!(options.l2 >= 0)) throw new Error(`l2 must be ≥ 0, got ${options.l2}`);
+  if (!(options.l2 >= 0 && options.l2 < Number.POSITIVE_INFINITY)) throw new Error(`l2 must be finite and ≥ 0, got ${options.l2}`);
+  if (options.weights) checkWeights(options.weights, n);
   const weights = options.weights ?? new Float64Array(n).fill(1);
-  const design = buildDesign(x, weights);
+  const design = buildDesign(x, weights, options.rows);
   const p = design.z.length + 1; // + intercept (index 0)
   let totalWeight = 0;
   for (let i = 0; i < n; i++) totalWeight += weights[i]!;

@@ -12,12 +12,12 @@ export function fitLogistic(
   x: FeatureMatrix,
   y: Float64Array,
   params: LogisticParams,
-  options: { weights?: Float64Array } = {},
+  options: { weights?: Float64Array; rows?: Int32Array } = {},
 ): LogisticModel {
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 0 && y[i] !== 1) throw new Error(`logistic regression needs a 0/1 outcome; row ${i} has ${y[i]}`);
   }
-  return logisticModel(fitLinear(x, y, 'logit', { l2: params.l2, ...(options.weights ? { weights: options.weights } : {}) }));
+  return logisticModel(fitLinear(x, y, 'logit', { ...options, l2: params.l2 }));
 }
 
 export function logisticModel(coefficients: LinearCoefficients): LogisticModel {

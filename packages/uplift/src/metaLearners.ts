@@ -5,7 +5,7 @@
  * on residual: cross-fitted outcome and propensity models, the effect fitted by weighted regression), and an ensemble
  * (mean CATE of several). Each fitted CATE model predicts in process, serialises to JSON and compiles to one SQL expression.
  */
-import { type BaseSpec, baseFromJSON, describeBase, fitBase } from './baseLearner.ts';
+import { type BaseFitOptions, type BaseSpec, baseFromJSON, describeBase, fitBase } from './baseLearner.ts';
 import { RESERVED_PREFIX } from './encoding.ts';
 import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
@@ -48,8 +48,8 @@ export type ArmData = { x: FeatureMatrix; t: Uint8Array; y: Float64Array; outcom
 
 /**
  * Some rows of an arm's data, their features not yet copied: `t` and `y` are those rows' own, `x` is the whole matrix
- * and `rows` (undefined: every row) picks from it. A learner copies only the feature rows it fits on: a T-learner
- * fitted on an inner fold copies each arm of the fold once, where copying the fold first copied every row twice.
+ * and `rows` (undefined: every row) picks from it. Base models fit on the rows in place (a GBDT copies them), and a
+ * learner copies only the feature rows it predicts on (X's arms, DR's and R's held-out folds) or must extend (S).
  */
 type ArmRows = { x: FeatureMatrix; rows: Int32Array | undefined; t: Uint8Array; y: Float64Array; outcome: OutcomeType };
 
@@ -71,6 +71,19 @@ const featuresAt = (arm: ArmRows, at: Int32Array): FeatureMatrix => takeRows(arm
 
 /** The features of all of `arm`'s rows: the matrix itself when they are every row, else a copy. */
 const features = (arm: ArmRows): FeatureMatrix => (arm.rows ? takeRows(arm.x, arm.rows) : arm.x);
+
+/** `spec` fitted to `y` on `arm`'s rows at the positions `at` (all of them when undefined), which it reads in place. */
+function fitOnRows(
+  spec: BaseSpec,
+  arm: ArmRows,
+  at: Int32Array | undefined,
+  y: Float64Array,
+  objective: Objective,
+  options: BaseFitOptions,
+) {
+  const rows = at === undefined ? arm.rows : arm.rows ? pick(arm.rows, at) : at;
+  return fitBase(spec, arm.x, y, objective, rows ? { ...options, rows } : options);
+}
 
 const TREATED = RESERVED_PREFIX;
 const interactionName = (feature: string) => `${RESERVED_PREFIX}*${feature}`;
@@ -107,10 +120,15 @@ function rowsWhere(t: Uint8Array, value: number): Int32Array {
   return Int32Array.from(out);
 }
 
-function checkArm(data: ArmData): void {
+function checkArm(data: ArmData, rows: Int32Array | undefined): void {
   const { x, t, y } = data;
   if (t.length !== x.rows || y.length !== x.rows)
     throw new Error(`arm data: ${x.rows} rows, ${t.length} treatment flags, ${y.length} outcomes`);
+  for (let i = 0; i < t.length; i++)
+    if (t[i] !== 0 && t[i] !== 1) throw new Error(`arm data: t[${i}] is ${t[i]}: treatment flags are 0 (control) or 1 (treated)`);
+  if (rows)
+    for (let k = 0; k < rows.length; k++)
+      if (!(rows[k]! >= 0 && rows[k]! < x.rows)) throw new Error(`arm data: rows[${k}] = ${rows[k]} is not a row of the ${x.rows}`);
 }
 
 function checkBothArms(t: Uint8Array): void {
@@ -147,7 +165,7 @@ function propensityModel(spec: PropensitySpec, arm: ArmRows, seed: number): Fitt
   let treated = 0;
   for (let i = 0; i < arm.t.length; i++) treated += arm.t[i]!;
   if (spec === 'constant') return treated / arm.t.length;
-  return fitBase({ kind: 'linear', l2: 1e-2 }, features(arm), Float64Array.from(arm.t), 'binary', { seed });
+  return fitOnRows({ kind: 'linear', l2: 1e-2 }, arm, undefined, Float64Array.from(arm.t), 'binary', { seed });
 }
 
 function propensityValues(model: FittedModel | number, x: FeatureMatrix): Float64Array {
@@ -163,7 +181,7 @@ function propensitySql(model: FittedModel | number, columns: Readonly<Record<str
 
 /** Fits the CATE model described by `spec` on one arm's data, or on its rows `rows`. Deterministic for a seed. */
 export function fitCate(spec: LearnerSpec, data: ArmData, seed: number, rows?: Int32Array): CateModel {
-  checkArm(data);
+  checkArm(data, rows);
   return fitArm(spec, rows ? narrowed({ ...data, rows: undefined }, rows) : { ...data, rows: undefined }, seed);
 }
 
@@ -179,8 +197,8 @@ function fitArm(spec: LearnerSpec, arm: ArmRows, seed: number): CateModel {
     case 't': {
       const control = rowsWhere(t, 0);
       const treated = rowsWhere(t, 1);
-      const m0 = fitBase(spec.base, featuresAt(arm, control), gather(y, control), objective, { seed });
-      const m1 = fitBase(spec.base, featuresAt(arm, treated), gather(y, treated), objective, { seed: seed + 1 });
+      const m0 = fitOnRows(spec.base, arm, control, gather(y, control), objective, { seed });
+      const m1 = fitOnRows(spec.base, arm, treated, gather(y, treated), objective, { seed: seed + 1 });
       return tLearner(spec, m0, m1);
     }
     case 'x': {
@@ -202,12 +220,12 @@ function fitArm(spec: LearnerSpec, arm: ArmRows, seed: number): CateModel {
     }
     case 'dr': {
       const pseudo = drPseudoOutcomes(spec, arm, seed);
-      const effect = fitBase(spec.effect, features(arm), pseudo, 'regression', { seed: seed + 7 });
+      const effect = fitOnRows(spec.effect, arm, undefined, pseudo, 'regression', { seed: seed + 7 });
       return effectModel(spec, effect);
     }
     case 'r': {
       const { pseudo, weights } = rResiduals(spec, arm, seed);
-      const effect = fitBase(spec.effect, features(arm), pseudo, 'regression', { seed: seed + 7, weights });
+      const effect = fitOnRows(spec.effect, arm, undefined, pseudo, 'regression', { seed: seed + 7, weights });
       return effectModel(spec, effect);
     }
     case 'ensemble': {
@@ -218,6 +236,8 @@ function fitArm(spec: LearnerSpec, arm: ArmRows, seed: number): CateModel {
       throw new Error('a distilled model is made from a fitted teacher (distilCate), not fitted from data');
     case 'calibrated':
       return calibrated(spec, fitArm(spec.inner, arm, seed));
+    default:
+      throw new Error(`unknown meta-learner ${JSON.stringify((spec as { meta?: unknown }).meta)}`);
   }
 }
 
@@ -253,10 +273,8 @@ function drPseudoOutcomes(spec: Extract<LearnerSpec, { meta: 'dr' }>, arm: ArmRo
     const restArm = narrowed(arm, rest);
     const restTreated = rowsWhere(restArm.t, 1);
     const restControl = rowsWhere(restArm.t, 0);
-    const m0 = fitBase(spec.base, featuresAt(restArm, restControl), gather(restArm.y, restControl), objective, { seed: seed + 10 * k });
-    const m1 = fitBase(spec.base, featuresAt(restArm, restTreated), gather(restArm.y, restTreated), objective, {
-      seed: seed + 10 * k + 1,
-    });
+    const m0 = fitOnRows(spec.base, restArm, restControl, gather(restArm.y, restControl), objective, { seed: seed + 10 * k });
+    const m1 = fitOnRows(spec.base, restArm, restTreated, gather(restArm.y, restTreated), objective, { seed: seed + 10 * k + 1 });
     const xk = featuresAt(arm, inFold);
     const e = propensityValues(propensityModel(spec.propensity, restArm, seed + 10 * k + 2), xk);
     const mu0 = m0.predict(xk);
@@ -280,7 +298,7 @@ function rResiduals(spec: Extract<LearnerSpec, { meta: 'r' }>, arm: ArmRows, see
   const weights = new Float64Array(t.length);
   forEachFold(t, spec.folds, seed, (inFold, rest, k) => {
     const restArm = narrowed(arm, rest);
-    const m = fitBase(spec.base, features(restArm), restArm.y, objectiveOf(arm.outcome), { seed: seed + 10 * k });
+    const m = fitOnRows(spec.base, restArm, undefined, restArm.y, objectiveOf(arm.outcome), { seed: seed + 10 * k });
     const xk = featuresAt(arm, inFold);
     const mu = m.predict(xk);
     const e = propensityValues(propensityModel(spec.propensity, restArm, seed + 10 * k + 2), xk);
@@ -456,6 +474,8 @@ export function cateFromJSON(value: unknown, what = 'cate model'): CateModel {
       return calibrated(spec, cateFromJSON(v.inner, `${what}.inner`));
     case 'ensemble': {
       if (!Array.isArray(v.members)) throw new Error(`${what}.members: expected an array`);
+      if (!Array.isArray(spec.members) || spec.members.length !== v.members.length)
+        throw new Error(`${what}.members: ${v.members.length} fitted members for the ${spec.members?.length ?? 'missing'} of its spec`);
       return ensemble(
         spec,
         v.members.map((m, k) => cateFromJSON(m, `${what}.members[${k}]`)),

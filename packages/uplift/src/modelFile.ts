@@ -123,10 +123,12 @@ function checkArms(model: UpliftModel, listed: unknown): void {
     names.map(() => new Float64Array(1)),
   );
   model.arms.forEach((arm, k) => {
+    let effect: number;
     try {
-      arm.cate.predict(oneRow);
+      effect = arm.cate.predict(oneRow)[0]!;
     } catch (error) {
       throw new Error(`model file: arms[${k}].cate does not fit the schema: ${(error as Error).message}`);
     }
+    if (!Number.isFinite(effect)) throw new Error(`model file: arms[${k}].cate predicts ${effect} for a row of zeros`);
   });
 }

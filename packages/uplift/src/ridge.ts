@@ -7,11 +7,16 @@ export type RidgeParams = { l2: number };
 
 export type RidgeModel = FittedModel & { readonly coefficients: LinearCoefficients };
 
-export function fitRidge(x: FeatureMatrix, y: Float64Array, params: RidgeParams, options: { weights?: Float64Array } = {}): RidgeModel {
+export function fitRidge(
+  x: FeatureMatrix,
+  y: Float64Array,
+  params: RidgeParams,
+  options: { weights?: Float64Array; rows?: Int32Array } = {},
+): RidgeModel {
   for (let i = 0; i < y.length; i++) {
     if (!Number.isFinite(y[i])) throw new Error(`ridge regression needs finite outcomes; row ${i} has ${y[i]}`);
   }
-  return ridgeModel(fitLinear(x, y, 'identity', { l2: params.l2, ...(options.weights ? { weights: options.weights } : {}) }));
+  return ridgeModel(fitLinear(x, y, 'identity', { ...options, l2: params.l2 }));
 }
 
 export function ridgeModel(coefficients: LinearCoefficients): RidgeModel {

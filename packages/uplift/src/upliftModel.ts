@@ -274,6 +274,12 @@ export function evaluateUplift(
 ): UpliftEvaluation {
   if (treatment.length !== x.rows || y.length !== x.rows)
     throw new Error(`${x.rows} rows, ${treatment.length} treatments, ${y.length} outcomes`);
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isFinite(y[i]) || (model.outcome === 'binary' && y[i] !== 0 && y[i] !== 1))
+      throw new Error(
+        `outcome "${model.outcomeColumn}" in row ${i} is ${y[i]}: the model's outcome is ${model.outcome === 'binary' ? '0 or 1' : 'a number'}`,
+      );
+  }
   const seed = options.seed ?? model.seed;
   const known = new Set([model.control, ...model.arms.map((arm) => arm.treatment)]);
   const counts = new Map<string, number>();

@@ -44,6 +44,19 @@ describe('logistic regression', () => {
     assert.equal(fitLogistic(constant, y, { l2: 1e-3 }).coefficients.terms[1]!.coef, 0, 'a constant column is left out');
   });
 
+  it('rejects weights that are negative, not finite, all 0 or of another length, and an infinite l2', () => {
+    const { x, y } = logisticData(200, 3);
+    const weights = (at: number, value: number) => Float64Array.from({ length: 200 }, (_, i) => (i === at ? value : 1));
+    assert.throws(
+      () => fitLogistic(x, y, { l2: 0 }, { weights: weights(7, -1) }),
+      /^Error: weights\[7\] is -1: weights are finite and ≥ 0$/,
+    );
+    assert.throws(() => fitRidge(x, y, { l2: 0 }, { weights: weights(3, Number.NaN) }), /weights\[3\] is NaN/);
+    assert.throws(() => fitRidge(x, y, { l2: 0 }, { weights: new Float64Array(200) }), /the weights are all 0: nothing to fit/);
+    assert.throws(() => fitLogistic(x, y, { l2: 0 }, { weights: new Float64Array(5).fill(1) }), /5 weights for 200 rows/);
+    assert.throws(() => fitLogistic(x, y, { l2: Number.POSITIVE_INFINITY }), /l2 must be finite and ≥ 0, got Infinity/);
+  });
+
   it('stays finite and ranks correctly when a rare outcome is separated by a feature', () => {
     // 8 positives in 20,000 rows, all with flag = 1: a full Newton step from the base rate overshoots.
     const n = 20000;

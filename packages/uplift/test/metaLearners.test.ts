@@ -81,6 +81,14 @@ describe('meta-learners', () => {
     assert.deepEqual(fitCate(spec, train, 9).predict(test.x), fitCate(spec, train, 9).predict(test.x));
   });
 
+  it('refuses a saved ensemble whose fitted members are not those of its spec', () => {
+    const spec: LearnerSpec = { meta: 'ensemble', members: [SPECS.t!, { meta: 't', base: linear(1) }], weights: [0.25, 0.75] };
+    const json = JSON.parse(JSON.stringify(fitCate(spec, syntheticCampaign(600, 17), 1).toJSON()));
+    const extra = { ...json, members: [...json.members, json.members[1]] };
+    assert.throws(() => cateFromJSON(extra), /^Error: cate model\.members: 3 fitted members for the 2 of its spec$/);
+    assert.throws(() => cateFromJSON({ ...json, members: json.members.slice(0, 1) }), /1 fitted members for the 2 of its spec/);
+  });
+
   it('fits on some rows of the data as on a copy of those rows, for every learner', () => {
     const data = syntheticCampaign(1500, 16, { missing: 0.1 });
     // every third row dropped, the rest reversed: a fit that ignored the rows, or their order, would differ
@@ -101,9 +109,15 @@ describe('meta-learners', () => {
     assert.ok(cate.every(Number.isFinite));
   });
 
-  it('refuses data with only one arm', () => {
+  it('refuses data with only one arm, flags other than 0/1, rows out of range and unknown learners', () => {
     const data = syntheticCampaign(100, 15);
     assert.throws(() => fitCate(SPECS.t!, { ...data, t: new Uint8Array(100) }, 1), /both treated and control/);
+    const two = Uint8Array.from(data.t, (flag, i) => (i === 4 ? 2 : flag));
+    assert.throws(() => fitCate(SPECS.t!, { ...data, t: two }, 1), /^Error: arm data: t\[4\] is 2: treatment flags are 0 \(control\) or 1/);
+    assert.throws(() => fitCate(SPECS.t!, data, 1, Int32Array.of(0, 1, 100)), /arm data: rows\[2\] = 100 is not a row of the 100/);
+    assert.throws(() => fitCate({ meta: 'q' } as unknown as LearnerSpec, data, 1), /unknown meta-learner "q"/);
+    const badBase = { meta: 't', base: { kind: 'forest' } } as unknown as LearnerSpec;
+    assert.throws(() => fitCate(badBase, data, 1), /unknown base learner kind "forest"/);
   });
 
   it('balances folds within treatment groups', () => {

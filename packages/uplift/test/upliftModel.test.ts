@@ -108,6 +108,13 @@ describe('uplift model', () => {
           `values of column "arm" the model does not know: "holdout" \\(${noControl.filter((v) => v === 'holdout').length} rows\\)$`,
       ),
     );
+    for (const bad of [Number.NaN, 7]) {
+      const wrong = Float64Array.from(y, (v, i) => (i === 5 ? bad : v));
+      assert.throws(
+        () => evaluateUplift(model, x, treatment, wrong, { replicates: 5 }),
+        new RegExp(`^Error: outcome "visit" in row 5 is ${bad}: the model's outcome is 0 or 1$`),
+      );
+    }
     const renamed = test.rows.map((r) => r[2]!.toUpperCase());
     assert.throws(
       () => evaluateUplift(model, x, renamed, y, { replicates: 5 }),
