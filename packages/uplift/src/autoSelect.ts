@@ -104,6 +104,13 @@ export async function autoSelect(candidates: readonly LearnerSpec[], data: ArmDa
   const repeats = options.repeats ?? 1;
   const steps = options.steps ?? 1;
   if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`autoSelect: steps must be an integer ≥ 1, got ${steps}`);
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new Error(`autoSelect: repeats must be an integer ≥ 1, got ${repeats}`);
+  let treated = 0;
+  for (let i = 0; i < data.t.length; i++) treated += data.t[i]!;
+  if (Math.min(treated, data.t.length - treated) < folds)
+    throw new Error(
+      `autoSelect: ${folds} folds need at least ${folds} treated and ${folds} control rows, got ${treated} and ${data.t.length - treated}`,
+    );
   const splits: Split[] = Array.from({ length: repeats }, (_, r) => ({
     fold: stratifiedFolds(data.t, folds, options.seed + 7 * r, data.outcome === 'binary' ? data.y : undefined),
     folds,

@@ -98,6 +98,12 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
   }));
   let rowsSeen = 0;
   const add = (table: StringTable) => {
+    table.rows.forEach((row, r) => {
+      if (row.length !== table.header.length) {
+        const where = table.lines?.[r] !== undefined ? `line ${table.lines[r]}` : `row ${rowsSeen + r}`;
+        throw new Error(`${where} has ${row.length} cells for the ${table.header.length} columns of the header`);
+      }
+    });
     states.forEach((state) => {
       const index = columnIndex(table, state.name, 'a requested feature');
       table.rows.forEach((row, r) => {

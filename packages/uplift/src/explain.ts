@@ -58,6 +58,7 @@ export function permutationImportance(
 ): FeatureImportance[] {
   const random = createRandom(options.seed);
   const limit = options.rows ?? 5000;
+  if (!(Number.isInteger(limit) && limit >= 1)) throw new Error(`importance rows must be a whole number ≥ 1, got ${limit}`);
   let sample = x;
   if (x.rows > limit) {
     const all = indices(x.rows);

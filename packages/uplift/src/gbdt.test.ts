@@ -311,6 +311,8 @@ describe('fitGbdt', () => {
     );
     assert.throws(() => fitGbdt(x, y, {}, { weights: new Float64Array(50).fill(-1) }), /weights\[0\] is -1/);
     assert.throws(() => fitGbdt(x, y, {}, { threads: 0 }), /threads must be an integer ≥ 1, got 0/);
+    assert.throws(() => fitGbdt(x, y, { learningRate: '0.1' as unknown as number }), /learningRate must be in \(0, 1\], got "0.1"/);
+    assert.throws(() => fitGbdt(x, y, {}, { weights: new Float64Array(50) }), /the weights are all 0: nothing to fit/);
   });
 
   it('round-trips the ensemble through JSON, missing-only splits included', () => {

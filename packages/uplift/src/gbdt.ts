@@ -320,8 +320,11 @@ function checkTarget(name: string, y: Float64Array, rows: number, objective: Obj
 
 function checkWeights(weights: Float64Array, rows: number): void {
   if (weights.length !== rows) throw new Error(`weights has ${weights.length} values for ${rows} rows`);
+  let total = 0;
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i]!;
     if (!(Number.isFinite(w) && w >= 0)) throw new Error(`weights[${i}] is ${w}; weights must be finite and ≥ 0`);
+    total += w;
   }
+  if (!(total > 0)) throw new Error('the weights are all 0: nothing to fit');
 }

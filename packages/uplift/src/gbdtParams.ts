@@ -54,7 +54,9 @@ export function resolveGbdtParams(given: Partial<GbdtParams> = {}): GbdtParams {
   if (given.maxLeaves === undefined) params.maxLeaves = 2 ** Math.min(params.maxDepth, 30);
   const problems: string[] = [];
   const check = (field: keyof GbdtParams, ok: boolean, rule: string) => {
-    if (!ok) problems.push(`${field} must be ${rule}, got ${String(params[field])}`);
+    // a number given as text ('0.1') would pass the comparisons below by coercion
+    const typed = field === 'objective' || typeof params[field] === 'number';
+    if (!(ok && typed)) problems.push(`${field} must be ${rule}, got ${JSON.stringify(params[field]) ?? String(params[field])}`);
   };
   const isInt = (v: number, min: number) => Number.isInteger(v) && v >= min;
   check('objective', params.objective === 'binary' || params.objective === 'regression', "'binary' or 'regression'");

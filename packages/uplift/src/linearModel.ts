@@ -354,6 +354,8 @@ export function checkCoefficients(value: unknown, what: string): LinearCoefficie
     ) {
       throw new Error(`${what}.terms[${i}]: expected {feature, mean, coef, missingCoef}`);
     }
+    const first = v.terms!.findIndex((other) => (other as LinearTerm).feature === t.feature);
+    if (first !== i) throw new Error(`${what}.terms[${i}]: feature "${t.feature}" has terms[${first}] already`);
   });
   return { intercept: v.intercept, terms: v.terms.map((t) => ({ ...t })) };
 }

@@ -463,6 +463,8 @@ export function cateFromJSON(value: unknown, what = 'cate model'): CateModel {
     case 't':
       return tLearner(spec, baseFromJSON(v.control, `${what}.control`), baseFromJSON(v.treated, `${what}.treated`));
     case 'x': {
+      if (typeof v.propensity === 'number' && !(v.propensity > 0 && v.propensity < 1))
+        throw new Error(`${what}.propensity: a treatment probability strictly between 0 and 1, got ${v.propensity}`);
       const e = typeof v.propensity === 'number' ? v.propensity : baseFromJSON(v.propensity, `${what}.propensity`);
       return xLearner(spec, baseFromJSON(v.tau0, `${what}.tau0`), baseFromJSON(v.tau1, `${what}.tau1`), e);
     }

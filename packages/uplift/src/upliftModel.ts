@@ -6,7 +6,7 @@
 import { type AteEstimate, aipwAte } from './ate.ts';
 import { AUTO_SELECT_DEFAULTS, type AutoSelectionReport, autoSelect, defaultCandidates, learnerCandidates } from './autoSelect.ts';
 import { type Distillation, withinSqlLimit } from './distil.ts';
-import type { FeatureSchema } from './encoding.ts';
+import { encodedNames, type FeatureSchema } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
@@ -133,6 +133,9 @@ export function armMetrics(y: Float64Array, score: Float64Array, t: Uint8Array, 
   };
 }
 
+/** The generators take 32 bits: a larger seed would repeat a smaller one. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /** Up to ten of `items` for an error message, and how many there are when more. */
 const firstTen = (items: readonly string[]) => `${items.slice(0, 10).join(', ')}${items.length > 10 ? `, … (${items.length} in all)` : ''}`;
 
@@ -140,6 +143,13 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
   const { x, treatment, control, y, seed } = input;
   if (treatment.length !== x.rows || y.length !== x.rows)
     throw new Error(`${x.rows} rows, ${treatment.length} treatments, ${y.length} outcomes`);
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED))
+    throw new Error(`seed must be a whole number from 0 to ${MAX_SEED}, got ${seed}`);
+  const names = encodedNames(input.schema);
+  if (names.length !== x.names.length || names.some((name, j) => name !== x.names[j]))
+    throw new Error(
+      `the matrix's columns (${firstTen(x.names)}) are not the schema's encoded ones (${firstTen(names)}): encode the data with the schema`,
+    );
   for (let i = 0; i < y.length; i++)
     if (!Number.isFinite(y[i])) throw new Error(`outcome "${input.outcomeColumn}" is missing or not a number in row ${i}`);
   if (!treatment.includes(control)) {

@@ -70,6 +70,15 @@ describe('autoSelect', () => {
     await assert.rejects(autoSelect([informative], one, { seed: 5, workers: 1 }), /the inner Qini is undefined for every candidate/);
   });
 
+  it('refuses repeats below 1 and more folds than an arm has rows, before any fit', async () => {
+    await assert.rejects(autoSelect([informative], data, { seed: 5, repeats: 0 }), /autoSelect: repeats must be an integer ≥ 1, got 0/);
+    const tiny = { ...data, t: Uint8Array.from(data.t, (_, i) => (i < 2 ? 1 : 0)) };
+    await assert.rejects(
+      autoSelect([informative], tiny, { seed: 5, folds: 3 }),
+      /3 folds need at least 3 treated and 3 control rows, got 2 and/,
+    );
+  });
+
   it('gives the same selection on worker threads as on this thread', async () => {
     const specs = [
       ...candidates,

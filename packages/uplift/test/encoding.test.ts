@@ -85,6 +85,13 @@ describe('feature encoding', () => {
     );
   });
 
+  it('refuses a row with another number of cells than the header, naming its line', () => {
+    assert.throws(
+      () => inferSchema({ header: ['recency', 'channel'], rows: [['1', 'Web'], ['2']], lines: [2, 3] }, ['channel']),
+      /^Error: line 3 has 1 cells for the 2 columns of the header$/,
+    );
+  });
+
   it('refuses a feature listed twice (a model file cannot hold it)', () => {
     assert.throws(() => inferSchema(table, ['recency', 'channel', 'recency']), /column "recency" is listed twice among the features/);
   });

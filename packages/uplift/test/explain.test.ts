@@ -124,6 +124,15 @@ describe('explainUplift', () => {
     );
   });
 
+  it('refuses a number of importance rows that is not a whole number ≥ 1', () => {
+    const data = syntheticCampaign(300, 3);
+    for (const importanceRows of [-5, 0, 2.5])
+      assert.throws(
+        () => explainUplift(() => new Float64Array(300), data, { seed: 1, importanceRows }),
+        /importance rows must be a whole number ≥ 1, got/,
+      );
+  });
+
   it('states each numeric column once, as a range when the path bounds it on both sides', () => {
     const a = Float64Array.from({ length: 4000 }, (_, i) => i / 4000);
     const where = explainScore(['a'], [a], (i) => (a[i]! > 0.3 && a[i]! <= 0.7 ? 0.1 : 0), 2);

@@ -44,6 +44,13 @@ describe('logistic regression', () => {
     assert.equal(fitLogistic(constant, y, { l2: 1e-3 }).coefficients.terms[1]!.coef, 0, 'a constant column is left out');
   });
 
+  it('refuses a saved model with two terms for one feature', () => {
+    const { x, y } = logisticData(300, 4);
+    const json = JSON.parse(JSON.stringify(fitLogistic(x, y, { l2: 1e-3 }).toJSON()));
+    json.terms.push(json.terms[0]);
+    assert.throws(() => logisticFromJSON(json), /terms\[2\]: feature "x1" has terms\[0\] already/);
+  });
+
   it('rejects weights that are negative, not finite, all 0 or of another length, and an infinite l2', () => {
     const { x, y } = logisticData(200, 3);
     const weights = (at: number, value: number) => Float64Array.from({ length: 200 }, (_, i) => (i === at ? value : 1));

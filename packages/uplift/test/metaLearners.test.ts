@@ -81,6 +81,14 @@ describe('meta-learners', () => {
     assert.deepEqual(fitCate(spec, train, 9).predict(test.x), fitCate(spec, train, 9).predict(test.x));
   });
 
+  it('refuses a saved X-learner whose known propensity is not a probability', () => {
+    const json = JSON.parse(JSON.stringify(fitCate(SPECS['x (known propensity)']!, syntheticCampaign(600, 18), 1).toJSON()));
+    assert.throws(
+      () => cateFromJSON({ ...json, propensity: 7 }),
+      /cate model\.propensity: a treatment probability strictly between 0 and 1, got 7/,
+    );
+  });
+
   it('refuses a saved ensemble whose fitted members are not those of its spec', () => {
     const spec: LearnerSpec = { meta: 'ensemble', members: [SPECS.t!, { meta: 't', base: linear(1) }], weights: [0.25, 0.75] };
     const json = JSON.parse(JSON.stringify(fitCate(spec, syntheticCampaign(600, 17), 1).toJSON()));

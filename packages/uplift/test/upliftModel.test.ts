@@ -199,6 +199,30 @@ describe('uplift model', () => {
     await assert.rejects(fitUpliftModel({ ...input, treatment, y: constant }), /the outcome is 2.5 on every one of \d+ rows/);
   });
 
+  it('refuses a seed outside 0 … 2^32 − 1 and a matrix not encoded with the schema, before any fit', async () => {
+    const table = campaignTable(300, 5);
+    const schema = inferSchema(table, ['age', 'channel']);
+    const input = {
+      schema,
+      x: encodeTable(schema, table),
+      treatment: table.rows.map((r) => r[2]!),
+      control: 'none',
+      y: Float64Array.from(table.rows, (r) => Number(r[3])),
+      treatmentColumn: 'arm',
+      outcomeColumn: 'visit',
+      learner: 't' as const,
+      seed: 1,
+      candidates: linearOnly,
+    };
+    for (const seed of [1.5, -1, 2 ** 32])
+      await assert.rejects(fitUpliftModel({ ...input, seed }), /^Error: seed must be a whole number from 0 to 4294967295, got/);
+    const otherSchema = inferSchema(table, ['channel', 'age']);
+    await assert.rejects(
+      fitUpliftModel({ ...input, schema: otherSchema }),
+      /the matrix's columns \(age, channel=.*\) are not the schema's encoded ones/,
+    );
+  });
+
   it('compiles each treatment to SQL over the raw columns, quoting names and categories per dialect', () => {
     const duck = upliftSql(model, 'duckdb');
     assert.equal(duck.length, 2);

@@ -14,6 +14,7 @@ import {
   fitUpliftModel,
   LEARNER_CHOICES,
   type LearnerChoice,
+  MAX_SEED,
   predictUplift,
   type UpliftEvaluation,
   type UpliftModel,
@@ -39,8 +40,6 @@ categories seen at fit time (unseen values score as all-zero). --learner auto (d
 capacity by inner cross-validated Qini on the training rows.`;
 
 type Options = Record<string, string | boolean | undefined>;
-
-const MAX_SEED = 2 ** 32 - 1;
 
 function options(argv: string[], spec: Record<string, 'string' | 'boolean'>): Options {
   let parsed: ReturnType<typeof parseArgs>;
