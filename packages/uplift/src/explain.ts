@@ -206,26 +206,47 @@ function growTree(
   };
 }
 
-/** The string feature and value of a one-hot column test (`channel=Web` > 0.5 or ≤ 0.5), if it is one. */
-function oneHotTest(condition: Condition, binary: boolean): { feature: string; value: string } | undefined {
-  const eq = condition.column.indexOf('=');
-  if (!(eq > 0 && binary && condition.threshold === 0.5)) return undefined;
-  return { feature: condition.column.slice(0, eq), value: condition.column.slice(eq + 1) };
+type OneHot = { feature: string; value: string };
+/** Which columns are 0/1 flags, and which of them are one-hot columns of a string feature (by encoded name). */
+type ColumnKinds = { binary: ReadonlySet<string>; oneHot: ReadonlyMap<string, OneHot> };
+
+/**
+ * The one-hot columns: the schema's when given, so that a numeric 0/1 column named `vip=1` stays a flag; without it,
+ * the 0/1 columns named `feature=value`.
+ */
+function oneHotColumns(names: readonly string[], binary: ReadonlySet<string>, schema?: FeatureSchema): Map<string, OneHot> {
+  if (schema) {
+    return new Map(
+      schema.features.flatMap((f) =>
+        f.type === 'category' ? f.categories.map((value) => [`${f.name}=${value}`, { feature: f.name, value }] as const) : [],
+      ),
+    );
+  }
+  return new Map(
+    names.flatMap((name) => {
+      const eq = name.indexOf('=');
+      return eq > 0 && binary.has(name) ? [[name, { feature: name.slice(0, eq), value: name.slice(eq + 1) }] as const] : [];
+    }),
+  );
 }
+
+/** The string feature and value of a one-hot column test (`channel=Web` > 0.5 or ≤ 0.5), if it is one. */
+const oneHotTest = (condition: Condition, kinds: ColumnKinds) =>
+  condition.threshold === 0.5 ? kinds.oneHot.get(condition.column) : undefined;
 
 /**
  * A tree path's conditions without the redundant ones, in the order their columns first appear: per numeric column
  * the tightest bound each way; per string feature its "is" test alone when the path has one.
  */
-function simplified(conditions: readonly Condition[], binaryColumns: ReadonlySet<string>): Condition[] {
+function simplified(conditions: readonly Condition[], kinds: ColumnKinds): Condition[] {
   const positive = new Set<string>();
   for (const c of conditions) {
-    const test = oneHotTest(c, binaryColumns.has(c.column));
+    const test = oneHotTest(c, kinds);
     if (test && c.op === '>') positive.add(test.feature);
   }
   const kept: Condition[] = [];
   for (const c of conditions) {
-    const test = oneHotTest(c, binaryColumns.has(c.column));
+    const test = oneHotTest(c, kinds);
     if (test) {
       if (c.op === '>' || !positive.has(test.feature)) kept.push(c);
       continue;
@@ -253,12 +274,12 @@ function phraseText(p: Phrase): string {
 }
 
 /** The rule's `where`: one phrase per column or string feature, joined by "and". */
-function conditionsText(conditions: readonly Condition[], binaryColumns: ReadonlySet<string>): string {
+function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds): string {
   if (conditions.length === 0) return 'everyone';
   const phrases = new Map<string, Phrase>();
   for (const c of conditions) {
-    const binary = binaryColumns.has(c.column);
-    const test = oneHotTest(c, binary);
+    const binary = kinds.binary.has(c.column);
+    const test = oneHotTest(c, kinds);
     const column = test ? test.feature : c.column;
     const phrase = phrases.get(column) ?? { column, isNot: [] };
     phrases.set(column, phrase);
@@ -308,7 +329,8 @@ export function explainUplift(
   const tree = growTree(x, levels, t, cate, indices(x.rows), options.maxDepth ?? 3, minRows);
   // 0/1 flags (e.g. `womens`) read better as "womens is 1" than as "womens > 0.5".
   const isFlag = ({ levels: values, missing }: ColumnLevels) => missing === 0 && values.every((v) => v === 0 || v === 1);
-  const binaryColumns = new Set(x.names.filter((_, j) => isFlag(levels[j]!)));
+  const binary = new Set(x.names.filter((_, j) => isFlag(levels[j]!)));
+  const kinds: ColumnKinds = { binary, oneHot: oneHotColumns(x.names, binary, options.schema) };
   const scale = options.unitScale ?? 1;
   const unit = options.unit ?? '';
   const estimate = options.outcome === 'binary' ? differenceInProportions : differenceInMeans;
@@ -321,13 +343,13 @@ export function explainUplift(
       walk(node.right, [...path, { column, op: '>', threshold: node.threshold, ...orMissing }]);
       return;
     }
-    const conditions = simplified(path, binaryColumns);
+    const conditions = simplified(path, kinds);
     const effect = estimate(y, t, node.rows);
     let predicted = 0;
     for (const i of node.rows) predicted += cate[i]!;
     predicted /= node.rows.length;
     const share = node.rows.length / x.rows;
-    const where = conditionsText(conditions, binaryColumns);
+    const where = conditionsText(conditions, kinds);
     const text = `${where}: ${formatEffect(effect.ate, scale)}${unit}${options.outcomeName ? ` ${options.outcomeName}` : ''} (${intervalText(effect, scale)}), ${(share * 100).toFixed(0)}% of customers`;
     rules.push({ conditions, text, share, rows: node.rows.length, predictedCate: predicted, effect });
   };

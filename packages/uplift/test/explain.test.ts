@@ -124,6 +124,21 @@ describe('explainUplift', () => {
     );
   });
 
+  it('phrases a numeric 0/1 column named like a one-hot column as a flag, given the schema', () => {
+    const rows = 2000;
+    const random = createRandom(12);
+    const flag = Float64Array.from({ length: rows }, () => (random.next() < 0.5 ? 1 : 0));
+    const x = featureMatrix(['vip=1'], [flag]);
+    const t = Uint8Array.from({ length: rows }, () => (random.next() < 0.5 ? 1 : 0));
+    const y = Float64Array.from({ length: rows }, () => (random.next() < 0.3 ? 1 : 0));
+    const schema = { features: [{ name: 'vip=1', type: 'number' as const }] };
+    const texts = explainUplift((m) => m.columns[0]!.slice(), { x, t, y }, { seed: 1, maxDepth: 1, schema }).rules.map((r) => r.text);
+    assert.deepEqual(
+      texts.map((text) => text.split(':')[0]),
+      ['vip=1 is 1', 'vip=1 is 0'],
+    );
+  });
+
   it('refuses a number of importance rows that is not a whole number ≥ 1', () => {
     const data = syntheticCampaign(300, 3);
     for (const importanceRows of [-5, 0, 2.5])
