@@ -25,9 +25,13 @@ export function featureMatrix(names: readonly string[], columns: readonly Float6
  */
 export const sharedColumn = (rows: number) => new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
 
-/** The rows at `indices`, in that order. */
-export function takeRows(matrix: FeatureMatrix, indices: ArrayLike<number>): FeatureMatrix {
-  const columns = matrix.columns.map((column) => gather(column, indices));
+/** The rows at `indices`, in that order, in columns from `allocate` (e.g. sharedColumn). */
+export function takeRows(
+  matrix: FeatureMatrix,
+  indices: ArrayLike<number>,
+  allocate: (rows: number) => Float64Array = (rows) => new Float64Array(rows),
+): FeatureMatrix {
+  const columns = matrix.columns.map((column) => gather(column, indices, allocate(indices.length)));
   return { rows: indices.length, names: matrix.names, columns };
 }
 

@@ -12,9 +12,12 @@ export function indices(n: number): Int32Array<ArrayBuffer> {
   return tabulate(new Int32Array(n), (i) => i);
 }
 
-/** values[rows[0]], values[rows[1]], …: the rows' values, in the order of `rows`. */
-export function gather(values: ArrayLike<number>, rows: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(rows.length);
+/** values[rows[0]], values[rows[1]], …: the rows' values, in the order of `rows` (into `out` when given). */
+export function gather(
+  values: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  out: Float64Array = new Float64Array(rows.length),
+): Float64Array {
   for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]!]!;
   return out;
 }

@@ -8,7 +8,7 @@ import { AUTO_SELECT_DEFAULTS, type AutoSelectionReport, autoSelect, defaultCand
 import { type Distillation, withinSqlLimit } from './distil.ts';
 import { encodedNames, type FeatureSchema } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
-import { type FeatureMatrix, takeRows } from './matrix.ts';
+import { type FeatureMatrix, sharedColumn, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
 import { bootstrapQini, descendingOrder, upliftAtK, upliftAucScore } from './metrics.ts';
 import { featureColumnsSql } from './modelSql.ts';
@@ -94,8 +94,11 @@ export function armRows(treatment: readonly string[], control: string, value: st
   return { rows: Int32Array.from(rows), t: tabulate(new Uint8Array(rows.length), (k) => (treatment[rows[k]!] === value ? 1 : 0)) };
 }
 
-/** The arm's rows of `x` (from armRows, ascending): `x` itself when they are all its rows, as with one treatment. */
-const armMatrix = (x: FeatureMatrix, rows: Int32Array): FeatureMatrix => (rows.length === x.rows ? x : takeRows(x, rows));
+/**
+ * The arm's rows of `x` (from armRows, ascending): `x` itself when they are all its rows, as with one treatment, else
+ * a copy in shared memory, which the inner fits' workers read in place (any other copy they would copy once more).
+ */
+const armMatrix = (x: FeatureMatrix, rows: Int32Array): FeatureMatrix => (rows.length === x.rows ? x : takeRows(x, rows, sharedColumn));
 
 /**
  * Why an arm's rows cannot be fitted, or undefined: too few treated or control rows for `folds` inner folds, or an
