@@ -25,24 +25,26 @@ function campaignTable(n: number, seed: number) {
 
 const linearOnly = [{ meta: 't' as const, base: { kind: 'linear' as const, l2: 1e-3 } }];
 
-async function fit(seed = 1) {
-  const table = campaignTable(3000, seed);
+/** fitUpliftModel's input for a campaignTable: features age and channel, linear T-learners, seed 3. */
+function fitInput(table: ReturnType<typeof campaignTable>) {
   const schema = inferSchema(table, ['age', 'channel']);
   return {
-    table,
-    model: await fitUpliftModel({
-      schema,
-      x: encodeTable(schema, table),
-      treatment: table.rows.map((r) => r[2]!),
-      control: 'none',
-      y: Float64Array.from(table.rows, (r) => Number(r[3])),
-      treatmentColumn: 'arm',
-      outcomeColumn: 'visit',
-      learner: 't',
-      seed: 3,
-      candidates: linearOnly,
-    }),
+    schema,
+    x: encodeTable(schema, table),
+    treatment: table.rows.map((r) => r[2]!),
+    control: 'none',
+    y: Float64Array.from(table.rows, (r) => Number(r[3])),
+    treatmentColumn: 'arm',
+    outcomeColumn: 'visit',
+    learner: 't' as const,
+    seed: 3,
+    candidates: linearOnly,
   };
+}
+
+async function fit(seed = 1) {
+  const table = campaignTable(3000, seed);
+  return { table, model: await fitUpliftModel(fitInput(table)) };
 }
 
 const { model, table } = await fit();
@@ -170,17 +172,7 @@ describe('uplift model', () => {
 
   it('refuses an arm it cannot learn from, naming the treatment, the outcome and what is missing', async () => {
     const table = campaignTable(600, 4);
-    const schema = inferSchema(table, ['age', 'channel']);
-    const input = {
-      schema,
-      x: encodeTable(schema, table),
-      control: 'none',
-      treatmentColumn: 'arm',
-      outcomeColumn: 'visit',
-      learner: 't' as const,
-      seed: 3,
-      candidates: linearOnly,
-    };
+    const input = fitInput(table);
     const treatment = table.rows.map((r) => r[2]!);
     // no visit among the email arm and the control rows
     const y = Float64Array.from(table.rows, (r) => (r[2] === 'sms' ? Number(r[3]) : 0));
@@ -201,19 +193,7 @@ describe('uplift model', () => {
 
   it('refuses a seed outside 0 … 2^32 − 1 and a matrix not encoded with the schema, before any fit', async () => {
     const table = campaignTable(300, 5);
-    const schema = inferSchema(table, ['age', 'channel']);
-    const input = {
-      schema,
-      x: encodeTable(schema, table),
-      treatment: table.rows.map((r) => r[2]!),
-      control: 'none',
-      y: Float64Array.from(table.rows, (r) => Number(r[3])),
-      treatmentColumn: 'arm',
-      outcomeColumn: 'visit',
-      learner: 't' as const,
-      seed: 1,
-      candidates: linearOnly,
-    };
+    const input = fitInput(table);
     for (const seed of [1.5, -1, 2 ** 32])
       await assert.rejects(fitUpliftModel({ ...input, seed }), /^Error: seed must be a whole number from 0 to 4294967295, got/);
     const otherSchema = inferSchema(table, ['channel', 'age']);
