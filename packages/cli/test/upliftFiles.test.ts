@@ -132,9 +132,17 @@ describe('aether uplift output and input files', () => {
   it('takes --features and the labels by name when the header pads its names with spaces, and quotes such names', () => {
     const padded = join(dir, 'padded.csv');
     writeFileSync(padded, campaign(' age ,segment, arm,visit '));
-    const run = aether([...fitArgs(padded, join(dir, 'padded.json')), '--features', 'age,segment', '--learner', 't']);
+    const paddedModel = join(dir, 'padded.json');
+    const run = aether([...fitArgs(padded, paddedModel), '--features', 'age,segment', '--learner', 't']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /features: {2}age {2}\(number\), segment \(2 values\)/);
+    // the model it wrote scores a file whose names are not padded as it scores the padded one
+    const scores = (data: string, out: string) => {
+      assert.equal(aether(['predict', '--model', paddedModel, '--data', data, '--out', out]).code, 0);
+      return readFileSync(out, 'utf8');
+    };
+    assert.equal(scores(train, join(dir, 'unpadded-scores.csv')), scores(padded, join(dir, 'padded-scores.csv')));
+    assert.equal(aether(['evaluate', '--model', paddedModel, '--data', train]).code, 0);
     const missing = aether([...fitArgs(padded, join(dir, 'never.json')), '--features', 'agee']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /feature column "agee" not found; columns are: " age ", segment, " arm", "visit "/);

@@ -28,9 +28,24 @@ function isNumeric(cell: string): boolean {
   return cell.trim() === '' || !Number.isNaN(parseNumber(cell));
 }
 
+/**
+ * Where `name` is in `header`: itself, or else the one header name that is `name` with spaces around it (a file
+ * written with padded names, or a model fitted on one); -1 when neither.
+ */
+export function headerIndex(header: readonly string[], name: string): number {
+  const exact = header.indexOf(name);
+  if (exact >= 0) return exact;
+  const padded = header.flatMap((h, i) => (h.trim() === name.trim() ? [i] : []));
+  return padded.length === 1 ? padded[0]! : -1;
+}
+
+/** A header for an error message: names that spaces at their ends, a comma or nothing at all would hide are quoted. */
+export const headerText = (header: readonly string[]) =>
+  header.map((name) => (/^\s|\s$|,|^$/.test(name) ? JSON.stringify(name) : name)).join(', ');
+
 function columnIndex(table: StringTable, name: string, what: string): number {
-  const index = table.header.indexOf(name);
-  if (index < 0) throw new Error(`column "${name}" (${what}) is missing from the data; columns are: ${table.header.join(', ')}`);
+  const index = headerIndex(table.header, name);
+  if (index < 0) throw new Error(`column "${name}" (${what}) is missing from the data; columns are: ${headerText(table.header)}`);
   return index;
 }
 

@@ -4,6 +4,7 @@ import {
   checkSchema,
   encodedNames,
   encodeTable,
+  headerIndex,
   inferSchema,
   MAX_CATEGORIES,
   mergeUnseen,
@@ -82,6 +83,17 @@ describe('feature encoding', () => {
     assert.throws(
       () => encodeTable(schema, { header: ['recency'], rows: [['1'], ['soon']], lines: [2, 3] }),
       /column "recency" is numeric in the model, but line 3 holds "soon"/,
+    );
+  });
+
+  it('finds a column by a name padded with spaces, either way round, when no name is exactly it', () => {
+    const schema = inferSchema({ header: [' age '], rows: [['30'], ['41']] }, [' age ']);
+    assert.deepEqual(encodeTable(schema, { header: ['age'], rows: [['5']] }).columns[0], Float64Array.of(5));
+    assert.equal(headerIndex(['age', ' age'], ' age'), 1, 'the exact name first');
+    assert.equal(headerIndex([' age', 'age '], 'age'), -1, 'two padded names: neither');
+    assert.throws(
+      () => encodeTable(schema, { header: ['years', ' x,y'], rows: [['5', '1']] }),
+      /column " age " \(a numeric feature of the model\) is missing from the data; columns are: years, " x,y"/,
     );
   });
 

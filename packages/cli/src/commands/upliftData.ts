@@ -8,6 +8,8 @@ import {
   encodedNames,
   encodeTable,
   type FeatureSchema,
+  headerIndex,
+  headerText,
   mergeUnseen,
   parseNumber,
   scanColumns,
@@ -22,15 +24,11 @@ import { readCsvChunks } from './upliftFiles.ts';
 /** Rows read per part: predict and evaluate hold one part of the input's text in memory, not the whole file. */
 export const CHUNK_ROWS = 65_536;
 
-/** A header name as an error lists it: quoted when spaces at its ends, a comma or nothing at all would hide it. */
-const shownName = (name: string) => (/^\s|\s$|,|^$/.test(name) ? JSON.stringify(name) : name);
-
-/** The header name `name` means: itself, or else the one header name that is `name` with spaces around it. */
+/** The header name `name` means (headerIndex: itself, or the one padded with spaces). */
 function headerName(table: CsvTable, name: string, role: string, path: string): string {
-  if (table.header.includes(name)) return name;
-  const padded = table.header.filter((h) => h.trim() === name.trim());
-  if (padded.length === 1) return padded[0]!;
-  throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${table.header.map(shownName).join(', ')}`);
+  const index = headerIndex(table.header, name);
+  if (index < 0) throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${headerText(table.header)}`);
+  return table.header[index]!;
 }
 
 const column = (table: CsvTable, name: string, role: string, path: string) => table.header.indexOf(headerName(table, name, role, path));
