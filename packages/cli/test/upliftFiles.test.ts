@@ -70,6 +70,28 @@ describe('aether uplift output and input files', () => {
     assert.equal(JSON.parse(readFileSync(join(dir, 'new-target.sql.json'), 'utf8')).dialect, 'duckdb');
   });
 
+  it('follows a link as the kernel does, through a linked directory and its "..", and refuses a link to a "dir/" path', () => {
+    // dlink -> elsewhere/real; l1 -> dlink/l2; elsewhere/real/l2 -> ../t.json, which is elsewhere/t.json
+    const base = join(dir, 'links');
+    mkdirSync(join(base, 'elsewhere', 'real'), { recursive: true });
+    symlinkSync(join('elsewhere', 'real'), join(base, 'dlink'));
+    symlinkSync(join('..', 't.json'), join(base, 'elsewhere', 'real', 'l2'));
+    symlinkSync(join('dlink', 'l2'), join(base, 'l1'));
+    writeFileSync(join(base, 't.json'), 'IMPORTANT\n');
+    writeFileSync(join(base, 'elsewhere', 't.json'), 'OLD MODEL\n');
+    assert.equal(aether(['sql', '--model', model, '--out', join(base, 'l1')]).code, 0);
+    assert.equal(readFileSync(join(base, 't.json'), 'utf8'), 'IMPORTANT\n');
+    assert.equal(JSON.parse(readFileSync(join(base, 'elsewhere', 't.json'), 'utf8')).dialect, 'duckdb');
+    symlinkSync('dlink/../u.json', join(base, 'lu')); // a new file: elsewhere/u.json, not ./u.json
+    assert.equal(aether(['sql', '--model', model, '--out', join(base, 'lu')]).code, 0);
+    assert.ok(existsSync(join(base, 'elsewhere', 'u.json')) && !existsSync(join(base, 'u.json')));
+    symlinkSync('newdir/', join(base, 'lslash'));
+    const slash = aether(['sql', '--model', model, '--out', join(base, 'lslash')]);
+    assert.equal(slash.code, 2);
+    assert.match(slash.stderr, /lslash is a link to the directory path .*newdir\/: give a file path/);
+    assert.equal(existsSync(join(base, 'newdir')), false);
+  });
+
   it('refuses a FIFO, standard output as "-", a directory path and a path under a file, before any work', () => {
     const fifo = join(dir, 'fifo');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
@@ -88,6 +110,12 @@ describe('aether uplift output and input files', () => {
     const underFile = aether(fitArgs(train, join(train, 'model.json')));
     assert.equal(underFile.code, 2);
     assert.match(underFile.stderr, /--out .*train\.csv\/model\.json: .*train\.csv is not a directory/);
+    const empty = aether(['sql', '--model', model, '--out', '']);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /--out must name a file \(leave it out to print the SQL\)/);
+    const fromDirectory = aether(['predict', '--model', model, '--data', dir, '--out', join(dir, 'never.csv')]);
+    assert.equal(fromDirectory.code, 1);
+    assert.match(fromDirectory.stderr, /cannot read .*: it is a directory, not a CSV file/);
   });
 
   it('refuses a directory it may not write into before any work', () => {
@@ -102,24 +130,29 @@ describe('aether uplift output and input files', () => {
     assert.doesNotMatch(run.stdout, /fitted/);
   });
 
-  it('removes its partial file when stopped by SIGTERM while writing, and exits as a stopped process does', async () => {
-    const out = join(dir, 'stopped.csv');
-    const script = `
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    it(`removes its partial file when stopped by ${signal} while writing, and exits as a stopped process does`, async () => {
+      const out = join(dir, `stopped-${signal}.csv`);
+      const script = `
       import { writeOutput } from ${JSON.stringify(FILES)};
       await writeOutput(${JSON.stringify(out)}, async (write) => {
         write('row_index\\n');
         console.log('writing');
         await new Promise((resolve) => setTimeout(resolve, 60_000));
       });`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    assert.equal(partials().length, 1, 'the partial file exists while writing');
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 143);
-    assert.deepEqual(partials(), []);
-    assert.equal(existsSync(out), false);
-  });
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      assert.equal(partials().length, 1, 'the partial file exists while writing');
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+      child.kill(signal);
+      assert.equal(await exited, code);
+      assert.deepEqual(partials(), []);
+      assert.equal(existsSync(out), false);
+    });
+  }
 
   it('fits only from a regular file, which it reads twice, and says so for a pipe', () => {
     const run = aether(fitArgs('/dev/stdin', join(dir, 'piped.json')), { pipedFrom: train });
@@ -135,7 +168,7 @@ describe('aether uplift output and input files', () => {
     const paddedModel = join(dir, 'padded.json');
     const run = aether([...fitArgs(padded, paddedModel), '--features', 'age,segment', '--learner', 't']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /features: {2}age {2}\(number\), segment \(2 values\)/);
+    assert.match(run.stdout, /\nfeatures: age \(number\), segment \(2 values\)\n/);
     // the model it wrote scores a file whose names are not padded as it scores the padded one
     const scores = (data: string, out: string) => {
       assert.equal(aether(['predict', '--model', paddedModel, '--data', data, '--out', out]).code, 0);
@@ -143,6 +176,19 @@ describe('aether uplift output and input files', () => {
     };
     assert.equal(scores(train, join(dir, 'unpadded-scores.csv')), scores(padded, join(dir, 'padded-scores.csv')));
     assert.equal(aether(['evaluate', '--model', paddedModel, '--data', train]).code, 0);
+    assert.doesNotMatch(readFileSync(paddedModel, 'utf8'), /" age "/, 'the schema names the column without its spaces');
+    // two columns that differ only in spaces around their names are refused, whichever of them is asked for
+    const twoAges = join(dir, 'two-ages.csv');
+    writeFileSync(twoAges, campaign('age, age,arm,visit'));
+    for (const features of [[], ['--features', ' age'], ['--features', 'age']]) {
+      const run = aether([...fitArgs(twoAges, join(dir, 'two.json')), ...features, '--learner', 't']);
+      assert.equal(run.code, 1, features.join(' '));
+      assert.match(
+        run.stderr,
+        /columns "( ?age)" and "( ?age)" differ only in spaces around them, which SQL column names do not: rename one/,
+      );
+    }
+    assert.equal(existsSync(join(dir, 'two.json')), false);
     const missing = aether([...fitArgs(padded, join(dir, 'never.json')), '--features', 'agee']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /feature column "agee" not found; columns are: " age ", segment, " arm", "visit "/);

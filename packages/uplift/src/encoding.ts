@@ -209,10 +209,14 @@ export const RESERVED_PREFIX = '__treated';
 function checkNames(schema: FeatureSchema): FeatureSchema {
   const byFolded = new Map<string, string>();
   for (const { name } of schema.features) {
-    const other = byFolded.get(name.toLowerCase());
+    // spaces around a name as well: headerIndex would read both features from one column
+    const folded = name.trim().toLowerCase();
+    const other = byFolded.get(folded);
     if (other !== undefined && other !== name)
-      throw new Error(`features "${other}" and "${name}" differ only in case, which SQL column names do not: rename one of them`);
-    byFolded.set(name.toLowerCase(), name);
+      throw new Error(
+        `features "${other}" and "${name}" differ only in case or in spaces around them, which SQL column names do not: rename one of them`,
+      );
+    byFolded.set(folded, name);
   }
   const owner = new Map<string, string>();
   for (const f of schema.features) {

@@ -478,6 +478,11 @@ export function cateFromJSON(value: unknown, what = 'cate model'): CateModel {
       if (!Array.isArray(v.members)) throw new Error(`${what}.members: expected an array`);
       if (!Array.isArray(spec.members) || spec.members.length !== v.members.length)
         throw new Error(`${what}.members: ${v.members.length} fitted members for the ${spec.members?.length ?? 'missing'} of its spec`);
+      try {
+        ensembleWeights(spec);
+      } catch (error) {
+        throw new Error(`${what}.spec.weights: ${(error as Error).message}`);
+      }
       return ensemble(
         spec,
         v.members.map((m, k) => cateFromJSON(m, `${what}.members[${k}]`)),

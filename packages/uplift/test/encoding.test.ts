@@ -143,7 +143,7 @@ describe('feature encoding', () => {
     const cased = { header: ['recency', 'Recency'], rows: [['1', '2']] };
     assert.throws(
       () => inferSchema(cased, ['recency', 'Recency']),
-      /^Error: features "recency" and "Recency" differ only in case, which SQL column names do not: rename one of them$/,
+      /^Error: features "recency" and "Recency" differ only in case or in spaces around them, which SQL column names do not: rename one of them$/,
     );
     assert.throws(
       () =>
@@ -154,6 +154,10 @@ describe('feature encoding', () => {
           ],
         }),
       /features "Channel" and "CHANNEL" differ only in case/,
+    );
+    assert.throws(
+      () => inferSchema({ header: ['age', ' age'], rows: [['1', '2']] }, ['age', ' age']),
+      /features "age" and " age" differ only in case or in spaces around them/,
     );
   });
 

@@ -95,6 +95,11 @@ describe('meta-learners', () => {
     const extra = { ...json, members: [...json.members, json.members[1]] };
     assert.throws(() => cateFromJSON(extra), /^Error: cate model\.members: 3 fitted members for the 2 of its spec$/);
     assert.throws(() => cateFromJSON({ ...json, members: json.members.slice(0, 1) }), /1 fitted members for the 2 of its spec/);
+    const badWeights = { ...json, spec: { ...json.spec, weights: [0.5, 0.6] } };
+    assert.throws(
+      () => cateFromJSON(badWeights),
+      /^Error: cate model\.spec\.weights: ensemble weights must be 2 positive numbers summing to 1/,
+    );
   });
 
   it('fits on some rows of the data as on a copy of those rows, for every learner', () => {

@@ -106,10 +106,7 @@ async function runFit(argv: string[]): Promise<number> {
     throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED}, got "${seedText}"`);
   const listed =
     typeof v.features === 'string'
-      ? v.features
-          .split(',')
-          .map((f) => f.trim())
-          .filter((f) => f !== '')
+      ? v.features.split(',').filter((f) => f.trim() !== '') // a name is taken as given first, so " age" can pick that column
       : undefined;
   const twice = listed?.find((name, i) => listed.indexOf(name) !== i);
   if (twice !== undefined) throw new UsageError(`--features lists "${twice}" twice`);
@@ -249,6 +246,7 @@ async function runSql(argv: string[]): Promise<number> {
   const model = readModel(modelPath);
   const dialect = (v.dialect ?? 'duckdb') as string;
   if (dialect !== 'duckdb' && dialect !== 'bigquery') throw new UsageError(`--dialect must be duckdb or bigquery, got "${dialect}"`);
+  if (v.out === '') throw new UsageError('--out must name a file (leave it out to print the SQL)');
   const target = typeof v.out === 'string' ? outputPath(v.out, 'out', { model: modelPath }) : undefined;
   const text = JSON.stringify({ dialect, treatments: upliftSql(model, dialect) });
   if (target) {

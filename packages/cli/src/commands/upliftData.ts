@@ -86,8 +86,18 @@ function featureScan(table: CsvTable, path: string, treatmentColumn: string, out
       throw new UsageError(`--features must not include the ${feature === labels[0] ? 'treatment' : 'outcome'} column "${feature}"`);
   }
   if (features.length === 0) throw new UsageError('no feature columns');
+  // The schema names the columns without spaces around them, as the warehouse and its SQL do; headerIndex still
+  // finds them in a file that pads them.
+  const named = features.map((name) => (name.trim() === '' ? name : name.trim()));
+  named.forEach((name, i) => {
+    const other = table.header.find((h) => h !== features[i] && h.trim() === name);
+    if (other !== undefined)
+      throw new Error(
+        `${path}: columns ${JSON.stringify(features[i])} and ${JSON.stringify(other)} differ only in spaces around them, which SQL column names do not: rename one`,
+      );
+  });
   try {
-    return scanColumns(features);
+    return scanColumns(named);
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`);
   }

@@ -12,13 +12,14 @@ import {
   openSync,
   readFileSync,
   readlinkSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeSync,
 } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { dirname, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, sep } from 'node:path';
 import type { CsvTable } from '@aether/csv/csv';
 import { csvTableChunks } from '@aether/csv/csvFile';
 import { parseModelFile } from '@aether/uplift/modelFile';
@@ -33,6 +34,7 @@ function checkReadable(path: string): void {
   } catch (error) {
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }
+  if (statSync(path).isDirectory()) throw new Error(`cannot read ${path}: it is a directory, not a CSV file`);
 }
 
 /** The CSV file in tables of at most `rowsPerChunk` rows (at least one data row in all); errors name the file. */
@@ -95,14 +97,31 @@ export function outputPath(path: string, flag: string, inputs: Record<string, st
   return target;
 }
 
-/** `path`, or the file its chain of symbolic links ends at, which need not exist yet (a link may name a new file). */
+/**
+ * The file `path` names once its symbolic links are followed as the kernel follows them (`dir/..` after a linked
+ * `dir` included), absolute; it need not exist yet, since a link may name a new file.
+ */
 function existingTarget(path: string, refuse: (why: string) => Error): string {
   let target = path;
   for (let hops = 0; lstatOrUndefined(target)?.isSymbolicLink(); hops++) {
     if (hops === 40) throw refuse(' is a loop of symbolic links');
-    target = resolve(dirname(target), readlinkSync(target));
+    const link = readlinkSync(target);
+    // joined as text, not by path.resolve, which would drop `dir/..` before the kernel follows `dir`
+    target = isAbsolute(link) ? link : `${dirname(target)}${sep}${link}`;
   }
-  return target;
+  if (target.endsWith(sep)) throw refuse(` is a link to the directory path ${target}: give a file path`);
+  const real = realPathOrUndefined(target);
+  if (real !== undefined) return real;
+  const dir = realPathOrUndefined(dirname(target)); // a missing directory is refused by the caller
+  return dir === undefined ? target : `${dir}${sep}${basename(target)}`;
+}
+
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function lstatOrUndefined(path: string) {
@@ -115,7 +134,7 @@ function lstatOrUndefined(path: string) {
 
 /**
  * Writes `path` with the text `fill` passes to `write`, into a file beside it that is renamed into place once `fill`
- * returns: if `fill` or a write fails, or the process is stopped by SIGINT or SIGTERM meanwhile, `path` is untouched
+ * returns: if `fill` or a write fails, or the process is stopped by SIGINT, SIGTERM or SIGHUP meanwhile, `path` is untouched
  * and the partial file removed.
  */
 export async function writeOutput(path: string, fill: (write: (text: string) => void) => void | Promise<void>): Promise<void> {
@@ -132,7 +151,7 @@ export async function writeOutput(path: string, fill: (write: (text: string) => 
     rmSync(partial, { force: true });
     process.exit(128 + osConstants.signals[signal]); // the exit code a shell gives a process the signal killed
   };
-  process.once('SIGINT', stop).once('SIGTERM', stop);
+  process.once('SIGINT', stop).once('SIGTERM', stop).once('SIGHUP', stop);
   try {
     await fill((text) => io(() => writeSync(fd, text)));
     io(() => closeSync(fd));
@@ -146,6 +165,6 @@ export async function writeOutput(path: string, fill: (write: (text: string) => 
     rmSync(partial, { force: true });
     throw error;
   } finally {
-    process.off('SIGINT', stop).off('SIGTERM', stop);
+    process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGHUP', stop);
   }
 }
