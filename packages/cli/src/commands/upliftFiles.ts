@@ -76,7 +76,7 @@ export function outputPath(path: string, flag: string, inputs: Record<string, st
   const refuse = (why: string) => new UsageError(`--${flag} ${path}${why}`);
   if (path === '-') throw refuse(' (standard output) is not supported: give a file path');
   if (path.endsWith(sep)) throw refuse(' is a directory path: give a file path');
-  const target = existingTarget(path, refuse);
+  const target = linkTarget(path, refuse);
   const dir = dirname(target);
   if (!existsSync(dir)) throw refuse(`: directory ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw refuse(`: ${dir} is not a directory`);
@@ -101,7 +101,7 @@ export function outputPath(path: string, flag: string, inputs: Record<string, st
  * The file `path` names once its symbolic links are followed as the kernel follows them (`dir/..` after a linked
  * `dir` included), absolute; it need not exist yet, since a link may name a new file.
  */
-function existingTarget(path: string, refuse: (why: string) => Error): string {
+function linkTarget(path: string, refuse: (why: string) => Error): string {
   let target = path;
   for (let hops = 0; lstatOrUndefined(target)?.isSymbolicLink(); hops++) {
     if (hops === 40) throw refuse(' is a loop of symbolic links');
