@@ -260,6 +260,19 @@ function undefinedUpliftAtNotes(metrics: ArmMetrics, score: Float64Array, t: Uin
   });
 }
 
+/** Why the ATE's interval is missing or of width 0, where it is (a continuous outcome's difference in means). */
+function ateIntervalNote(ate: AteEstimate, t: Uint8Array): string | undefined {
+  if (Number.isNaN(ate.ciLow)) {
+    let treated = 0;
+    for (const flag of t) treated += flag;
+    return `the ATE has no interval: ${treated} treated and ${t.length - treated} control rows, and an arm of one row has no variance to estimate`;
+  }
+  // AIPW's interval on such an outcome is 0 up to rounding
+  if (ate.ciHigh - ate.ciLow <= 1e-12 * Math.max(1, Math.abs(ate.ate)))
+    return "the ATE's interval has width 0: the outcome does not vary within either arm";
+  return undefined;
+}
+
 const noteOf = (notes: (string | undefined)[]) => {
   const given = notes.filter((note) => note !== undefined);
   return given.length ? { note: given.join('; ') } : {};
@@ -322,11 +335,16 @@ export function evaluateUplift(
     const armY = gather(y, rows);
     const score = arm.cate.predict(armX);
     const metrics = armMetrics(armY, score, t, seed + a, options.replicates);
+    const ate = aipwAte({ x: armX, t, y: armY, outcome: model.outcome }, { seed: seed + a });
     evaluation.treatments.push({
       treatment: arm.treatment,
       ...metrics,
-      ate: aipwAte({ x: armX, t, y: armY, outcome: model.outcome }, { seed: seed + a }),
-      ...noteOf([Number.isNaN(metrics.qini) ? undefinedQiniNote(armY) : undefined, ...undefinedUpliftAtNotes(metrics, score, t)]),
+      ate,
+      ...noteOf([
+        Number.isNaN(metrics.qini) ? undefinedQiniNote(armY) : undefined,
+        ...undefinedUpliftAtNotes(metrics, score, t),
+        ateIntervalNote(ate, t),
+      ]),
     });
   });
   if (evaluation.treatments.length === 0) {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeTable, inferSchema } from '../src/encoding.ts';
+import { takeRows } from '../src/matrix.ts';
 import { modelToJSON, parseModelFile } from '../src/modelFile.ts';
 import { featureColumnsSql, upliftSql } from '../src/modelSql.ts';
 import { createRandom } from '../src/random.ts';
+import { gather } from '../src/tabulate.ts';
 import { evaluateUplift, fitUpliftModel, predictUplift } from '../src/upliftModel.ts';
 
 /** A campaign with two treatments: 'email' works for young customers, 'sms' for Web-channel customers. */
@@ -189,6 +191,27 @@ describe('uplift model', () => {
     );
     const constant = new Float64Array(table.rows.length).fill(2.5);
     await assert.rejects(fitUpliftModel({ ...input, treatment, y: constant }), /the outcome is 2.5 on every one of \d+ rows/);
+  });
+
+  it("says why a continuous outcome's ATE has no interval, or one of width 0", async () => {
+    const table = campaignTable(1200, 6);
+    const input = fitInput(table);
+    const spend = Float64Array.from(table.rows, (r, i) => Number(r[3]) * 20 + (i % 7));
+    const model = await fitUpliftModel({ ...input, y: spend });
+    const rows = table.rows.flatMap((r, i) => (r[2] === 'none' || i === table.rows.findIndex((q) => q[2] === 'email') ? [i] : []));
+    const x = takeRows(input.x, rows);
+    const treatment = rows.map((i) => table.rows[i]![2]!);
+    const oneTreated = evaluateUplift(model, x, treatment, gather(spend, rows), { replicates: 5 });
+    const email = oneTreated.treatments.find((e) => e.treatment === 'email')!;
+    assert.ok(Number.isNaN(email.ate.ciLow));
+    assert.match(
+      email.note ?? '',
+      /the ATE has no interval: 1 treated and \d+ control rows, and an arm of one row has no variance to estimate/,
+    );
+    const flat = Float64Array.from(input.treatment, (v) => (v === 'email' ? 3 : 1));
+    const constant = evaluateUplift(model, input.x, input.treatment, flat, { replicates: 5 }).treatments[0]!;
+    assert.ok(constant.ate.ciHigh - constant.ate.ciLow < 1e-11, `${constant.ate.ciLow} to ${constant.ate.ciHigh}`);
+    assert.match(constant.note ?? '', /the ATE's interval has width 0: the outcome does not vary within either arm/);
   });
 
   it('refuses a seed outside 0 … 2^32 − 1 and a matrix not encoded with the schema, before any fit', async () => {
