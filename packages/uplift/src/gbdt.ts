@@ -10,7 +10,7 @@ import { binaryGradients, createShardBuffers, OP_APPLY, OP_ROOT, type ShardBuffe
 import { createShardRunner } from './gbdtShardThread.ts';
 import { gbdtToSql } from './gbdtSql.ts';
 import { addTreePredictions, createTreeGrower, type GbdtTree, growTree, leafOfRow, maxTreeNodes } from './gbdtTree.ts';
-import type { FittedModel, Objective, SqlDialect } from './learner.ts';
+import { checkWeights, type FittedModel, type Objective, type SqlDialect } from './learner.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { createRandom, type Random, shuffleInPlace } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
@@ -316,15 +316,4 @@ function checkTarget(name: string, y: Float64Array, rows: number, objective: Obj
     if (!Number.isFinite(v)) throw new Error(`${name}[${i}] is ${v}; targets must be finite`);
     if (objective === 'binary' && (v < 0 || v > 1)) throw new Error(`${name}[${i}] is ${v}; binary targets lie in [0, 1]`);
   }
-}
-
-function checkWeights(weights: Float64Array, rows: number): void {
-  if (weights.length !== rows) throw new Error(`weights has ${weights.length} values for ${rows} rows`);
-  let total = 0;
-  for (let i = 0; i < weights.length; i++) {
-    const w = weights[i]!;
-    if (!(Number.isFinite(w) && w >= 0)) throw new Error(`weights[${i}] is ${w}; weights must be finite and ≥ 0`);
-    total += w;
-  }
-  if (!(total > 0)) throw new Error('the weights are all 0: nothing to fit');
 }

@@ -9,6 +9,18 @@ export type Objective = 'binary' | 'regression';
 
 export type SqlDialect = 'duckdb' | 'bigquery';
 
+/** Row weights a base learner fits with: one per row, finite, ≥ 0 and not all 0. */
+export function checkWeights(weights: Float64Array, rows: number): void {
+  if (weights.length !== rows) throw new Error(`${weights.length} weights for ${rows} rows`);
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    const w = weights[i]!;
+    if (!(Number.isFinite(w) && w >= 0)) throw new Error(`weights[${i}] is ${w}: weights are finite and ≥ 0`);
+    total += w;
+  }
+  if (!(total > 0)) throw new Error('the weights are all 0: nothing to fit');
+}
+
 export interface FittedModel {
   readonly kind: string;
   readonly objective: Objective;

@@ -4,7 +4,7 @@
  * the fitted coefficients folded back onto the raw features so that in-process prediction and SQL compute the very
  * same expression: `intercept + Σ coef·COALESCE(x, mean) + Σ missingCoef·[x IS NULL]`.
  */
-import type { SqlDialect } from './learner.ts';
+import { checkWeights, type SqlDialect } from './learner.ts';
 import type { FeatureMatrix } from './matrix.ts';
 import { sqlNumber } from './sqlText.ts';
 import { gather, tabulate } from './tabulate.ts';
@@ -180,17 +180,6 @@ function accumulateNormalEquations(
     }
   }
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) hessian[b * p + a] = hessian[a * p + b]!;
-}
-
-function checkWeights(weights: Float64Array, n: number): void {
-  if (weights.length !== n) throw new Error(`${weights.length} weights for ${n} rows`);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    if (!(weights[i]! >= 0 && weights[i]! < Number.POSITIVE_INFINITY))
-      throw new Error(`weights[${i}] is ${weights[i]}: weights are finite and ≥ 0`);
-    total += weights[i]!;
-  }
-  if (!(total > 0)) throw new Error('the weights are all 0: nothing to fit');
 }
 
 /** `rows`: fit on these rows of `x` only (`y` and `weights` are theirs), without a copy of them. */
