@@ -102,9 +102,9 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
   const n = x.rows;
   let treated = 0;
   for (let i = 0; i < n; i++) treated += t[i]!;
-  if (outcome === 'binary' && (Math.min(treated, n - treated) < MIN_ROWS_PER_FOLD * folds || oneValuedArm(y, t)))
-    return differenceInProportions(y, t);
-  if (Math.min(treated, n - treated) < MIN_ROWS_PER_FOLD * folds) return differenceInMeans(y, t);
+  const tooSmall = Math.min(treated, n - treated) < MIN_ROWS_PER_FOLD * folds;
+  if (outcome === 'binary' && (tooSmall || oneValuedArm(y, t))) return differenceInProportions(y, t);
+  if (tooSmall) return differenceInMeans(y, t);
   const fold = stratifiedFolds(t, folds, options.seed);
   const e = treated / n;
   const phi = new Float64Array(n);

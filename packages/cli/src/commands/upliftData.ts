@@ -24,14 +24,14 @@ import { readCsvChunks } from './upliftFiles.ts';
 /** Rows read per part: predict and evaluate hold one part of the input's text in memory, not the whole file. */
 export const CHUNK_ROWS = 65_536;
 
-/** The header name `name` means (headerIndex: itself, or the one padded with spaces). */
-function headerName(table: CsvTable, name: string, role: string, path: string): string {
+/** Where the column `name` means is (headerIndex: itself, or the one padded with spaces). */
+function column(table: CsvTable, name: string, role: string, path: string): number {
   const index = headerIndex(table.header, name);
   if (index < 0) throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${headerText(table.header)}`);
-  return table.header[index]!;
+  return index;
 }
 
-const column = (table: CsvTable, name: string, role: string, path: string) => table.header.indexOf(headerName(table, name, role, path));
+const headerName = (table: CsvTable, name: string, role: string, path: string) => table.header[column(table, name, role, path)]!;
 
 /** An outcome cell: a number, or true/false (any case) as 1/0, as warehouses export booleans. */
 function outcomeValue(cell: string): number {
