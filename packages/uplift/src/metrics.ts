@@ -73,6 +73,12 @@ export function descendingOrder(score: Series): Int32Array {
   return order.reverse();
 }
 
+/**
+ * Whether two neighbouring sorted scores share a threshold. sklearn finds thresholds where `np.diff(score)` is not 0,
+ * and ∞ − ∞ is NaN, so each infinite (or NaN) score is a threshold of its own.
+ */
+const sameThreshold = (a: number, b: number) => a === b && Number.isFinite(a);
+
 /** The rows in descending score order, and where each run of equal scores ends: what every curve is built from. */
 type SortedRows = { row: Int32Array; y: Float64Array; t: Float64Array; lastOfScore: Uint8Array };
 
@@ -81,7 +87,7 @@ function sortedRows(y: Series, score: Series, t: Series): SortedRows {
   const row = descendingOrder(score);
   const n = row.length;
   const lastOfScore = new Uint8Array(n);
-  for (let k = 0; k < n; k++) lastOfScore[k] = k === n - 1 || score[row[k + 1]!] !== score[row[k]!] ? 1 : 0;
+  for (let k = 0; k < n; k++) lastOfScore[k] = k === n - 1 || !sameThreshold(score[row[k]!]!, score[row[k + 1]!]!) ? 1 : 0;
   // t as exactly 1 (treated) or 0, so that passes may multiply by it instead of branching
   return { row, y: gather(y, row), t: tabulate(new Float64Array(n), (k) => (t[row[k]!] === 1 ? 1 : 0)), lastOfScore };
 }
@@ -205,8 +211,16 @@ export function perfectQiniCurve(y: Series, t: Series, negativeEffect = true): C
   return { x: Float64Array.of(0, ratioRandom, y.length), y: Float64Array.of(0, ratioRandom, ratioRandom) };
 }
 
-/** sklearn's `auc`: trapezoidal area, x monotonic (increasing or decreasing). */
+/** sklearn's `auc`: trapezoidal area; x must be monotonic (increasing or decreasing), as sklearn requires. */
 export function auc(x: Series, y: Series): number {
+  let direction = 0;
+  for (let i = 1; i < x.length; i++) {
+    const step = Math.sign(x[i]! - x[i - 1]!);
+    if (step !== 0 && direction !== 0 && step !== direction) {
+      throw new Error(`x is neither increasing nor decreasing: x[${i}] = ${x[i]} after x[${i - 1}] = ${x[i - 1]}`);
+    }
+    if (step !== 0 && !Number.isNaN(step)) direction = step;
+  }
   let area = 0;
   for (let i = 1; i < x.length; i++) area += ((x[i]! - x[i - 1]!) * (y[i]! + y[i - 1]!)) / 2;
   return area;
@@ -230,7 +244,16 @@ export function qiniAucScore(y: Series, score: Series, t: Series, negativeEffect
  * qiniCurve) without the curve's arrays.
  */
 export function qiniAucScorer(y: Series, t: Series, negativeEffect = true): (score: Series) => number {
-  const normalised = normalisedBy(perfectQiniCurve(y, t, negativeEffect));
+  const perfect = perfectQiniCurve(y, t, negativeEffect);
+  // Without negative effects the perfect curve is (0, 0), (g, g), (n, g) for the random gain g. sklift's
+  // qini_auc_score raises when g is outside [0, n] (sklearn's auc: x is not monotonic); so does this, by name.
+  const randomGain = negativeEffect ? 0 : perfect.x[1]!;
+  if (randomGain < 0 || randomGain > y.length) {
+    throw new Error(
+      `negativeEffect = false needs the treated arm's incremental outcome between 0 and the row count (${y.length}); it is ${randomGain}`,
+    );
+  }
+  const normalised = normalisedBy(perfect);
   const ones = new Int32Array(y.length).fill(1);
   return (score) => normalised(weightedQiniArea(sortedRows(y, score, t), ones).area);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
+  auc,
   bootstrapQini,
   descendingOrder,
   perfectQiniCurve,
@@ -184,6 +185,34 @@ describe('metrics', () => {
     }
     for (const replicates of [-3, 2.5, Number.NaN])
       assert.throws(() => bootstrapQini([1, 0], [0.2, 0.1], [1, 0], { replicates }), /replicates must be a whole number ≥ 0/);
+  });
+
+  it('counts each infinite score as a threshold of its own, as np.diff (∞ − ∞ is NaN) makes sklearn do', () => {
+    const y = [1, 0, 1, 0, 1, 0];
+    const t = [1, 0, 0, 1, 1, 0];
+    const score = [Infinity, Infinity, 0.5, 0.5, -Infinity, -Infinity];
+    assert.deepEqual([...qiniCurve(y, score, t).x], [0, 1, 2, 4, 5, 6]);
+    assert.deepEqual([...upliftCurve(y, score, t).x], [0, 1, 2, 4, 5, 6]);
+    // finite stand-ins for the ±∞ in the same order (ties go by descending position) give the same figures
+    const finite = [2, 3, 0.5, 0.5, -3, -2];
+    assert.equal(qiniAucScore(y, score, t), qiniAucScore(y, finite, t));
+    assert.equal(
+      bootstrapQini(y, score, t, { replicates: 20, seed: 3 }).standardError,
+      bootstrapQini(y, finite, t, { replicates: 20, seed: 3 }).standardError,
+    );
+  });
+
+  it('refuses negativeEffect = false when the random gain is negative or above the row count, where sklift raises', () => {
+    const y = [1, 1, 1, 0];
+    const t = [1, 1, 0, 0];
+    assert.throws(
+      () => qiniAucScore([0, 0, 1, 1], [0.4, 0.3, 0.2, 0.1], t, false),
+      /negativeEffect = false needs .* between 0 and the row count \(4\); it is -2/,
+    );
+    assert.throws(() => qiniAucScore([30, 0, 0, 0], [0.4, 0.3, 0.2, 0.1], [1, 1, 0, 0], false), /it is 30/);
+    assert.ok(Number.isFinite(qiniAucScore(y, [0.4, 0.3, 0.2, 0.1], t, false)));
+    assert.throws(() => auc([0, -2, 4], [0, -2, -2]), /x is neither increasing nor decreasing: x\[2\] = 4 after x\[1\] = -2/);
+    assert.equal(auc([4, 2, 0], [1, 1, 1]), -4);
   });
 });
 
