@@ -11,7 +11,7 @@ import { createShardRunner } from './gbdtShardThread.ts';
 import { gbdtToSql } from './gbdtSql.ts';
 import { addTreePredictions, createTreeGrower, type GbdtTree, growTree, leafOfRow, maxTreeNodes } from './gbdtTree.ts';
 import { checkWeights, type FittedModel, type Objective, type SqlDialect } from './learner.ts';
-import { type FeatureMatrix, takeRows } from './matrix.ts';
+import { checkMatrix, type FeatureMatrix, takeRows } from './matrix.ts';
 import { createRandom, type Random, shuffleInPlace } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
 import { gather, indices } from './tabulate.ts';
@@ -42,6 +42,7 @@ export type GbdtModel = FittedModel & {
 
 export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtParams> = {}, options: GbdtFitOptions = {}): GbdtModel {
   const params = resolveGbdtParams(given);
+  checkMatrix(x);
   checkTarget('y', y, x.rows, params.objective);
   const weights = options.weights;
   if (weights) checkWeights(weights, x.rows);
@@ -271,6 +272,7 @@ function numbers(value: unknown, at: string, ok: (v: number) => boolean): number
 
 /** The matrix's columns reordered to `names` (a model's feature order); a missing feature is an error. */
 function alignColumns(x: FeatureMatrix, names: readonly string[]): FeatureMatrix {
+  checkMatrix(x);
   if (x.names.length === names.length && x.names.every((name, i) => name === names[i])) return x;
   const index = new Map(x.names.map((name, i) => [name, i]));
   const columns = names.map((name) => {

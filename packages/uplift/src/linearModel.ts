@@ -5,7 +5,7 @@
  * same expression: `intercept + Σ coef·COALESCE(x, mean) + Σ missingCoef·[x IS NULL]`.
  */
 import { checkWeights, type SqlDialect } from './learner.ts';
-import type { FeatureMatrix } from './matrix.ts';
+import { checkMatrix, type FeatureMatrix } from './matrix.ts';
 import { sqlNumber } from './sqlText.ts';
 import { gather, tabulate } from './tabulate.ts';
 
@@ -190,6 +190,7 @@ export type LinearFitOptions = { l2: number; weights?: Float64Array; maxIteratio
  * `link = 'logit'` is L2 logistic regression (IRLS), `'identity'` ridge regression (one Newton step is exact).
  */
 export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'identity', options: LinearFitOptions): LinearCoefficients {
+  checkMatrix(x);
   const n = options.rows ? options.rows.length : x.rows;
   if (y.length !== n) throw new Error(`${y.length} outcomes for ${n} rows`);
   if (n === 0) throw new Error('cannot fit a linear model on zero rows');
@@ -303,6 +304,7 @@ export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'id
 
 /** The linear predictor for every row of `x` (features looked up by name). */
 export function linearPredictor(model: LinearCoefficients, x: FeatureMatrix): Float64Array {
+  checkMatrix(x);
   const out = new Float64Array(x.rows).fill(model.intercept);
   for (const term of model.terms) {
     if (term.coef === 0 && term.missingCoef === 0) continue;

@@ -11,12 +11,21 @@ export type FeatureMatrix = {
 };
 
 export function featureMatrix(names: readonly string[], columns: readonly Float64Array[]): FeatureMatrix {
-  if (names.length !== columns.length) throw new Error(`${names.length} names for ${columns.length} columns`);
-  const rows = columns[0]?.length ?? 0;
-  columns.forEach((column, i) => {
-    if (column.length !== rows) throw new Error(`column ${names[i]} has ${column.length} rows, expected ${rows}`);
+  return checkMatrix({ rows: columns[0]?.length ?? 0, names, columns });
+}
+
+/**
+ * `x` itself when its shape holds together: one name per column, and every column `rows` long. A matrix built by hand
+ * rather than by featureMatrix() could otherwise be read past a column's end, as NaN, without an error.
+ */
+export function checkMatrix(x: FeatureMatrix): FeatureMatrix {
+  if (!(Number.isInteger(x.rows) && x.rows >= 0)) throw new Error(`a feature matrix's rows must be a whole number ≥ 0, got ${x.rows}`);
+  if (x.names.length !== x.columns.length) throw new Error(`${x.names.length} names for ${x.columns.length} columns`);
+  x.columns.forEach((column, i) => {
+    if (!(column instanceof Float64Array)) throw new Error(`column ${x.names[i]} is not a Float64Array`);
+    if (column.length !== x.rows) throw new Error(`column ${x.names[i]} has ${column.length} rows, expected ${x.rows}`);
   });
-  return { rows, names, columns };
+  return x;
 }
 
 /**
@@ -31,6 +40,7 @@ export function takeRows(
   indices: ArrayLike<number>,
   allocate: (rows: number) => Float64Array = (rows) => new Float64Array(rows),
 ): FeatureMatrix {
+  checkMatrix(matrix);
   const columns = matrix.columns.map((column) => gather(column, indices, allocate(indices.length)));
   return { rows: indices.length, names: matrix.names, columns };
 }

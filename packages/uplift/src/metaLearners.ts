@@ -8,7 +8,7 @@
 import { type BaseFitOptions, type BaseSpec, baseFromJSON, describeBase, fitBase } from './baseLearner.ts';
 import { RESERVED_PREFIX } from './encoding.ts';
 import type { FittedModel, Objective, SqlDialect } from './learner.ts';
-import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
+import { checkMatrix, type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
 import { sqlNumber } from './sqlText.ts';
 import { gather, tabulate } from './tabulate.ts';
@@ -122,6 +122,7 @@ function rowsWhere(t: Uint8Array, value: number): Int32Array {
 
 function checkArm(data: ArmData, rows: Int32Array | undefined): void {
   const { x, t, y } = data;
+  checkMatrix(x);
   if (t.length !== x.rows || y.length !== x.rows)
     throw new Error(`arm data: ${x.rows} rows, ${t.length} treatment flags, ${y.length} outcomes`);
   for (let i = 0; i < t.length; i++)

@@ -8,7 +8,7 @@ import { AUTO_SELECT_DEFAULTS, type AutoSelectionReport, autoSelect, defaultCand
 import { type Distillation, withinSqlLimit } from './distil.ts';
 import { encodedNames, type FeatureSchema } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
-import { type FeatureMatrix, sharedColumn, takeRows } from './matrix.ts';
+import { checkMatrix, type FeatureMatrix, sharedColumn, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
 import { bootstrapQini, descendingOrder, upliftAtK, upliftAucScore } from './metrics.ts';
 import { featureColumnsSql } from './modelSql.ts';
@@ -144,6 +144,7 @@ const firstTen = (items: readonly string[]) => `${items.slice(0, 10).join(', ')}
 
 export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel> {
   const { x, treatment, control, y, seed } = input;
+  checkMatrix(x);
   if (treatment.length !== x.rows || y.length !== x.rows)
     throw new Error(`${x.rows} rows, ${treatment.length} treatments, ${y.length} outcomes`);
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED))
@@ -230,6 +231,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
 
 /** Predicted uplift per treatment for every row of `x` (encoded with the model's schema). */
 export function predictUplift(model: UpliftModel, x: FeatureMatrix): { treatment: string; uplift: Float64Array }[] {
+  checkMatrix(x);
   return model.arms.map((arm) => ({ treatment: arm.treatment, uplift: arm.cate.predict(x) }));
 }
 
