@@ -1,11 +1,11 @@
 /**
  * Streams the records of a CSV file through the tokenizer, so a large file is never held in memory whole. The file
- * must be UTF-8 (a BOM is allowed): other bytes are an error naming where they are, never replaced silently, which
- * would merge distinct values (Latin-1 "Café" and "Cafè" would both read "Caf\uFFFD").
+ * must be UTF-8 (a BOM is allowed): other bytes are an error naming where they are (utf8.ts).
  */
 import { createReadStream } from 'node:fs';
 import { type CsvTable, checkHeader, checkWidth } from './csv.ts';
 import { CsvError, type CsvRecord, type CsvTokenizer, createCsvTokenizer } from './csvTokenizer.ts';
+import { invalidUtf8At, notUtf8, utf8SequenceLength } from './utf8.ts';
 
 // ignoreBOM keeps a U+FEFF that begins a chunk's text (each decode starts afresh): the tokenizer drops the file's BOM.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -49,8 +49,7 @@ function decodeUtf8(bytes: Uint8Array, tokenizer: CsvTokenizer): string {
   } catch {
     const bad = invalidUtf8At(bytes);
     tokenizer.push(utf8.decode(bytes.subarray(0, bad)));
-    const hex = bytes[bad]!.toString(16).padStart(2, '0');
-    throw tokenizer.errorHere(`not valid UTF-8 (byte 0x${hex}): save the file as UTF-8`);
+    throw tokenizer.errorHere(notUtf8(bytes, bad));
   }
 }
 
@@ -62,34 +61,6 @@ function unfinishedCharacterLength(bytes: Uint8Array): number {
     if (byte >= 0xc0) return back < utf8SequenceLength(byte) ? back : 0;
   }
   return 0; // three continuation bytes end a character, or are invalid, which the decoder reports
-}
-
-/** The length of the UTF-8 sequence that `lead` begins, or 0 when no valid sequence begins with it. */
-function utf8SequenceLength(lead: number): number {
-  if (lead < 0x80) return 1;
-  if (lead >= 0xc2 && lead <= 0xdf) return 2;
-  if (lead >= 0xe0 && lead <= 0xef) return 3;
-  if (lead >= 0xf0 && lead <= 0xf4) return 4;
-  return 0;
-}
-
-/** The offset of the first byte that does not begin a whole valid UTF-8 sequence (RFC 3629), or -1. */
-function invalidUtf8At(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i]!;
-    const length = utf8SequenceLength(lead);
-    if (length === 0 || i + length > bytes.length) return i;
-    // The second byte's range excludes overlong forms (E0, F0), surrogates (ED) and code points above U+10FFFF (F4).
-    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
-    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
-    for (let k = 1; k < length; k++) {
-      const byte = bytes[i + k]!;
-      if (byte < (k === 1 ? low : 0x80) || byte > (k === 1 ? high : 0xbf)) return i;
-    }
-    i += length;
-  }
-  return -1;
 }
 
 /**

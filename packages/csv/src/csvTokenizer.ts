@@ -12,12 +12,18 @@ export class CsvError extends Error {
   readonly line: number;
   /** 1-based column, when the problem is in one field. */
   readonly column: number | null;
+  /** That column's header name, once the header is read. */
+  readonly columnName: string | null;
+  /** The message without its place, for a caller that names the place its own way. */
+  readonly reason: string;
 
   constructor(reason: string, at: { line: number; column?: number; columnName?: string }) {
     const column = at.column === undefined ? '' : `, column ${at.column}${at.columnName === undefined ? '' : ` ("${at.columnName}")`}`;
     super(`line ${at.line}${column}: ${reason}`);
     this.line = at.line;
     this.column = at.column ?? null;
+    this.columnName = at.columnName ?? null;
+    this.reason = reason;
   }
 }
 

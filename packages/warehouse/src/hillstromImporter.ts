@@ -13,8 +13,7 @@
  */
 import { basename } from 'node:path';
 import { CAMPAIGN_HISTORY, CUSTOMERS, TABLES, TRANSACTIONS } from '@aether/contracts/warehouse';
-import { csvRecords } from '@aether/csv/csvFile';
-import { ImportError, type ImportIssue, MAX_REPORTED } from './importer.ts';
+import { csvFileRecords, ImportError, type ImportIssue, MAX_REPORTED } from './importer.ts';
 import type { LoadOptions, Row, Warehouse } from './warehouse.ts';
 
 /** Nominal assignment instant (the data set has no dates; the e-mails went out in spring 2008). */
@@ -122,7 +121,7 @@ export async function readHillstromCsv(file: string): Promise<HillstromRecord[]>
   const records: HillstromRecord[] = [];
   let badRows = 0;
   let header: string[] | null = null;
-  for await (const { line, fields } of csvRecords(file)) {
+  for await (const { line, fields } of csvFileRecords(file)) {
     if (header === null) {
       header = fields.map((field) => field.trim());
       const missing = HEADER.filter((column) => !header?.includes(column));

@@ -8,6 +8,8 @@ import { basename, extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TableDefinition } from '@aether/contracts/warehouse';
 import { csvRecords } from '@aether/csv/csvFile';
+import { CsvError, type CsvRecord } from '@aether/csv/csvTokenizer';
+import { invalidUtf8At, notUtf8 } from '@aether/csv/utf8';
 import { columnsOf } from './columns.ts';
 import { createDuckDbWarehouse } from './duckdbWarehouse.ts';
 import { cellFromText, validateRow } from './rowValidation.ts';
@@ -29,6 +31,19 @@ export class ImportError extends Error {
     this.name = 'ImportError';
     this.issues = issues;
     this.badRows = badRows;
+  }
+}
+
+/** The CSV file's records; a file that is not well-formed CSV (or not UTF-8) is an ImportError naming it. */
+export async function* csvFileRecords(file: string): AsyncGenerator<CsvRecord> {
+  try {
+    yield* csvRecords(file);
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const name = basename(file);
+    const { line, column, columnName, reason } = error;
+    const message = columnName === null && column !== null ? `column ${column}: ${reason}` : reason;
+    throw new ImportError(name, [{ file: name, line, column: columnName, message }], 0);
   }
 }
 
@@ -94,7 +109,7 @@ async function* csvRows(table: TableDefinition, file: string): AsyncGenerator<So
   const columns = columnsOf(table);
   const name = basename(file);
   let header: string[] | null = null;
-  for await (const record of csvRecords(file)) {
+  for await (const record of csvFileRecords(file)) {
     if (header === null) {
       header = record.fields.map((field) => field.trim());
       const known = new Set(columns.map((column) => column.name));
@@ -130,11 +145,22 @@ async function* csvRows(table: TableDefinition, file: string): AsyncGenerator<So
   if (header === null) throw new ImportError(name, [{ file: name, line: 1, column: null, message: 'is empty: no header line' }], 0);
 }
 
+// Lines are split on Latin-1 text (one character per byte, so no byte is lost or replaced), then each is decoded as
+// strict UTF-8, so that a byte that is not UTF-8 is reported on its line rather than replaced by U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 async function* ndjsonRows(file: string): AsyncGenerator<SourceRow> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'latin1' }), crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
-  for await (let text of lines) {
+  for await (const bytesAsText of lines) {
     line += 1;
+    const bytes = Buffer.from(bytesAsText, 'latin1');
+    const bad = invalidUtf8At(bytes);
+    if (bad >= 0) {
+      yield { line, row: {}, issues: [{ column: null, message: `byte ${bad + 1} of the line: ${notUtf8(bytes, bad)}` }] };
+      continue;
+    }
+    let text = utf8.decode(bytes);
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') continue;
     try {

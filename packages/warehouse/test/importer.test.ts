@@ -109,6 +109,49 @@ describe('importFile', () => {
     assert.deepEqual(await ids(), ['p1']);
   });
 
+  it('rejects a CSV that is not UTF-8 or not well-formed as an ImportError naming the file, line and column', async () => {
+    const latin1 = join(dir, 'latin1.csv');
+    writeFileSync(
+      latin1,
+      Buffer.concat([Buffer.from(`${HEADER}\np1,2,0.5,true,,`), Buffer.from([0x43, 0x61, 0x66, 0xe9]), Buffer.from('\n')]),
+    );
+    await assert.rejects(importFile(warehouse, people, latin1), (error: unknown) => {
+      assert.ok(error instanceof ImportError, String(error));
+      assert.equal(
+        error.message,
+        'latin1.csv: rejected, nothing imported:\n  latin1.csv:2: column "region": not valid UTF-8 (byte 0xe9): save the file as UTF-8',
+      );
+      return true;
+    });
+    const runOn = file('runon.csv', `${HEADER}\n"p1,2,0.5,true,,north\n`);
+    await assert.rejects(importFile(warehouse, people, runOn), (error: unknown) => {
+      assert.ok(error instanceof ImportError, String(error));
+      assert.match(error.message, /^runon\.csv: rejected, nothing imported:\n {2}runon\.csv:2: column "person_id": .*never closed/);
+      return true;
+    });
+    const header = file('header.csv', 'person_id,"age\n');
+    await assert.rejects(importFile(warehouse, people, header), /header\.csv:1: column 2: .*never closed/);
+    assert.deepEqual(await ids(), ['p0']);
+  });
+
+  it('rejects an NDJSON line that is not UTF-8 by its line and byte, where it was read with the byte replaced', async () => {
+    const path = join(dir, 'latin1.ndjson');
+    const good = '{"person_id":"p1","age":2,"score":1.5,"active":false,"born_on":null,"region":"south"}\n';
+    writeFileSync(
+      path,
+      Buffer.concat([
+        Buffer.from(`${good}{"person_id":"p2","age":2,"score":1.5,"active":false,"born_on":null,"region":"Caf`),
+        Buffer.from([0xe9]),
+        Buffer.from('"}\n'),
+      ]),
+    );
+    await assert.rejects(importFile(warehouse, people, path), /latin1\.ndjson:2: byte 82 of the line: not valid UTF-8 \(byte 0xe9\)/);
+    assert.deepEqual(await ids(), ['p0']);
+    const accented = file('utf8.ndjson', `\uFEFF${good.replace('"p1"', '"p-Café"')}`);
+    assert.equal((await importFile(warehouse, people, accented)).rows, 1);
+    assert.deepEqual(await ids(), ['p-Café', 'p0']);
+  });
+
   it('imports Parquet, replacing the content when asked', async () => {
     const path = join(dir, 'people.parquet');
     await warehouse.query(
