@@ -189,6 +189,18 @@ describe('aether uplift output and input files', () => {
       );
     }
     assert.equal(existsSync(join(dir, 'two.json')), false);
+    // nor is a feature named like the treatment or outcome column but for case or spaces, by default or when listed
+    const caseOfArm = join(dir, 'case-of-arm.csv');
+    writeFileSync(caseOfArm, campaign('age,Arm,arm,visit'));
+    for (const features of [[], ['--features', 'age,Arm']]) {
+      const run = aether([...fitArgs(caseOfArm, join(dir, 'two.json')), ...features, '--learner', 't']);
+      assert.equal(run.code, 1, features.join(' '));
+      assert.match(run.stderr, /feature "Arm" and the treatment column "arm" differ only in case or in spaces around them/);
+    }
+    writeFileSync(caseOfArm, campaign('age,arm,visit,Visit '));
+    const outcomeCase = aether([...fitArgs(caseOfArm, join(dir, 'two.json')), '--learner', 't']);
+    assert.match(outcomeCase.stderr, /feature "Visit " and the outcome column "visit" differ only in case or in spaces/);
+    assert.equal(existsSync(join(dir, 'two.json')), false);
     const missing = aether([...fitArgs(padded, join(dir, 'never.json')), '--features', 'agee']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /feature column "agee" not found; columns are: " age ", segment, " arm", "visit "/);

@@ -81,9 +81,15 @@ function featureScan(table: CsvTable, path: string, treatmentColumn: string, out
   const labels = [headerName(table, treatmentColumn, 'treatment', path), headerName(table, outcomeColumn, 'outcome', path)];
   if (labels[0] === labels[1]) throw new UsageError(`--treatment and --outcome name the same column "${labels[1]}"`);
   const features = listed?.map((name) => headerName(table, name, 'feature', path)) ?? table.header.filter((name) => !labels.includes(name));
+  const folded = (name: string) => name.trim().toLowerCase();
   for (const feature of features) {
-    if (labels.includes(feature))
-      throw new UsageError(`--features must not include the ${feature === labels[0] ? 'treatment' : 'outcome'} column "${feature}"`);
+    const label = labels.findIndex((name) => folded(name) === folded(feature));
+    if (label < 0) continue;
+    const what = label === 0 ? 'treatment' : 'outcome';
+    if (labels[label] === feature) throw new UsageError(`--features must not include the ${what} column "${feature}"`);
+    throw new Error(
+      `${path}: feature "${feature}" and the ${what} column "${labels[label]}" differ only in case or in spaces around them, which SQL column names do not: rename one, or leave it out with --features`,
+    );
   }
   if (features.length === 0) throw new UsageError('no feature columns');
   // The schema names the columns without spaces around them, as the warehouse and its SQL do; headerIndex still
