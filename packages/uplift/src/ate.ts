@@ -86,7 +86,9 @@ export function differenceInProportions(y: ArrayLike<number>, t: ArrayLike<numbe
 /**
  * AIPW needs outcome models fitted on the other folds of each arm; with fewer than MIN_ROWS_PER_FOLD rows of an arm
  * per fold it returns the difference in means instead, for a 0/1 outcome Newcombe's (its `method` says which), as it
- * does for a 0/1 outcome that is one value on all of an arm's rows.
+ * does for a 0/1 outcome that is one value on all of an arm's rows. Otherwise it returns whichever of AIPW and that
+ * plain estimate has the narrower interval: AIPW's adjustment gains only where the features predict the outcome
+ * well for the rows there are, and costs precision elsewhere (packages/uplift/README.md, "ATE").
  */
 const MIN_ROWS_PER_FOLD = 2;
 
@@ -102,9 +104,18 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
   const n = x.rows;
   let treated = 0;
   for (let i = 0; i < n; i++) treated += t[i]!;
+  const plain = outcome === 'binary' ? differenceInProportions(y, t) : differenceInMeans(y, t);
   const tooSmall = Math.min(treated, n - treated) < MIN_ROWS_PER_FOLD * folds;
-  if (outcome === 'binary' && (tooSmall || oneValuedArm(y, t))) return differenceInProportions(y, t);
-  if (tooSmall) return differenceInMeans(y, t);
+  if (tooSmall || (outcome === 'binary' && oneValuedArm(y, t))) return plain;
+  const aipw = aipwEstimate(data, folds, options);
+  return aipw.ciHigh - aipw.ciLow <= plain.ciHigh - plain.ciLow ? aipw : plain;
+}
+
+function aipwEstimate(data: ArmData, folds: number, options: { seed: number; l2?: number }): AteEstimate {
+  const { x, t, y, outcome } = data;
+  const n = x.rows;
+  let treated = 0;
+  for (let i = 0; i < n; i++) treated += t[i]!;
   const fold = stratifiedFolds(t, folds, options.seed);
   const e = treated / n;
   const phi = new Float64Array(n);

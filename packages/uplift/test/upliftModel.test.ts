@@ -88,7 +88,9 @@ describe('uplift model', () => {
       evaluation.treatments.map((e) => e.treatment),
       ['email', 'sms'],
     );
-    assert.ok(evaluation.treatments.every((e) => e.qini > 0 && e.qiniStandardError > 0 && e.ate.method === 'aipw'));
+    assert.ok(
+      evaluation.treatments.every((e) => e.qini > 0 && e.qiniStandardError > 0 && e.ate.ciLow < e.ate.ate && e.ate.ate < e.ate.ciHigh),
+    );
     assert.deepEqual([evaluation.notEvaluated, evaluation.unknownTreatments], [[], []]);
   });
 
