@@ -150,6 +150,54 @@ describe('uplift model → SQL on DuckDB', () => {
     });
   });
 
+  it('compiles features named like Object properties, and string features held in numeric warehouse columns', async () => {
+    // "__proto__" set by assignment on a plain object is no property: its SQL read "[object Object]" (invalid SQL).
+    // A category column that the warehouse types BIGINT failed to convert '3+', or compared 3 with '3' as numbers.
+    const header = ['row_id', '__proto__', 'constructor', 'plan', 'arm', 'visit'];
+    let state = 7;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 4294967296;
+    };
+    const table = (n: number, plans: string[]) => ({
+      header,
+      rows: Array.from({ length: n }, (_, i) => {
+        const age = Math.floor(next() * 60);
+        const plan = plans[Math.floor(next() * plans.length)]!;
+        const t = next() < 0.5 ? 1 : 0;
+        const p = 0.2 + (t && plan === '3' ? 0.2 : 0) + (t ? age / 300 : 0);
+        return [String(i), String(age), (next() * 9).toFixed(3), plan, t ? 'mail' : 'none', next() < p ? '1' : '0'];
+      }),
+    });
+    const fitRows = table(2000, ['3', '3+', '4']);
+    const scoreRows = table(1000, ['3', '4']);
+    const oddSchema = inferSchema(fitRows, ['__proto__', 'constructor', 'plan']);
+    const x = encodeTable(oddSchema, fitRows);
+    const data: ArmData = {
+      x,
+      t: Uint8Array.from(fitRows.rows, (r) => (r[4] === 'mail' ? 1 : 0)),
+      y: Float64Array.from(fitRows.rows, (r) => Number(r[5])),
+      outcome: 'binary',
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'aether-uplift-sql-odd-'));
+    const file = join(dir, 'odd.csv');
+    writeFileSync(file, formatCsv(scoreRows.header, scoreRows.rows));
+    await warehouse.query(
+      `CREATE TABLE odd AS SELECT * FROM read_csv('${file}', header = true, columns = {'row_id': 'BIGINT', '__proto__': 'DOUBLE', 'constructor': 'DOUBLE', 'plan': 'BIGINT', 'arm': 'VARCHAR', 'visit': 'DOUBLE'})`,
+    );
+    const columns = featureColumnsSql(oddSchema, 'duckdb');
+    const xScoreOdd = encodeTable(oddSchema, scoreRows);
+    for (const name of ['s-linear-interactions', 't-gbdt', 's-gbdt']) {
+      const model = fitCate(SPECS[name]!, data, 3);
+      const rows = await warehouse.query(`SELECT ${model.toSql(columns, 'duckdb')} AS s FROM odd ORDER BY row_id`);
+      assertClose(
+        rows.map((row) => row.s as number),
+        model.predict(xScoreOdd),
+        name,
+      );
+    }
+  });
+
   it('matches a whole fitted model, one expression per treatment', async () => {
     const model = await fitUpliftModel({
       schema,

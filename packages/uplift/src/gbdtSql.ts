@@ -8,7 +8,7 @@
 import type { GbdtTree } from './gbdtTree.ts';
 import type { Objective, SqlDialect } from './learner.ts';
 import { sigmoidSql } from './sigmoid.ts';
-import { sqlNumber } from './sqlText.ts';
+import { columnSql, sqlNumber } from './sqlText.ts';
 
 export type CompilableEnsemble = {
   readonly objective: Objective;
@@ -25,7 +25,7 @@ export function gbdtToSql(model: CompilableEnsemble, columns: Readonly<Record<st
   const used = new Set<number>();
   for (const tree of model.trees) for (const f of tree.feature) if (f >= 0) used.add(f);
   const expressions = model.featureNames.map((name, f) => {
-    const expression = Object.hasOwn(columns, name) ? columns[name] : undefined;
+    const expression = columnSql(columns, name);
     if (expression === undefined && used.has(f)) throw new Error(`no SQL expression given for feature '${name}'`);
     if (expression === undefined) return '';
     return SIMPLE_COLUMN.test(expression) ? expression : `(${expression})`;

@@ -6,7 +6,7 @@
  */
 import { checkWeights, type SqlDialect } from './learner.ts';
 import { checkMatrix, type FeatureMatrix } from './matrix.ts';
-import { sqlNumber } from './sqlText.ts';
+import { columnSql, sqlNumber } from './sqlText.ts';
 import { gather, tabulate } from './tabulate.ts';
 
 export type LinearTerm = { feature: string; mean: number; coef: number; missingCoef: number };
@@ -323,7 +323,7 @@ export function linearPredictorSql(model: LinearCoefficients, columns: Readonly<
   const parts = [sqlNumber(model.intercept)];
   for (const term of model.terms) {
     if (term.coef === 0 && term.missingCoef === 0) continue;
-    const column = columns[term.feature];
+    const column = columnSql(columns, term.feature);
     if (column === undefined) throw new Error(`no SQL expression given for feature ${term.feature}`);
     if (term.coef !== 0) parts.push(`${sqlNumber(term.coef)} * COALESCE(${column}, ${sqlNumber(term.mean)})`);
     if (term.missingCoef !== 0) parts.push(`(CASE WHEN ${column} IS NULL THEN ${sqlNumber(term.missingCoef)} ELSE 0e0 END)`);

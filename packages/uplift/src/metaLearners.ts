@@ -10,7 +10,7 @@ import { RESERVED_PREFIX } from './encoding.ts';
 import type { FittedModel, Objective, SqlDialect } from './learner.ts';
 import { checkMatrix, type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
-import { sqlNumber } from './sqlText.ts';
+import { columnSql, sqlNumber } from './sqlText.ts';
 import { gather, tabulate } from './tabulate.ts';
 
 export type OutcomeType = 'binary' | 'continuous';
@@ -154,7 +154,7 @@ function sDesign(x: FeatureMatrix, t: Uint8Array | number, interactions: boolean
 
 function sColumns(columns: Readonly<Record<string, string>>, names: readonly string[], treated: boolean, interactions: boolean) {
   const out: Record<string, string> = { ...columns, [TREATED]: treated ? '1e0' : '0e0' };
-  if (interactions) for (const name of names) out[interactionName(name)] = treated ? columns[name]! : '0e0';
+  if (interactions) for (const name of names) out[interactionName(name)] = treated ? columnSql(columns, name)! : '0e0';
   return out;
 }
 

@@ -8,19 +8,24 @@ import type { SqlDialect } from './learner.ts';
 import { sqlIdentifier, sqlString } from './sqlText.ts';
 import type { UpliftModel } from './upliftModel.ts';
 
-/** A SQL expression per encoded feature name, reading the raw columns of the schema. */
+/**
+ * A SQL expression per encoded feature name, reading the raw columns of the schema. A string feature's column is read
+ * as text, as the CSV was, so a warehouse column typed as a number compares with its categories instead of failing to
+ * convert them ('3+' to INT64).
+ */
 export function featureColumnsSql(schema: FeatureSchema, dialect: SqlDialect): Record<string, string> {
-  const out: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const feature of schema.features) {
     const column = sqlIdentifier(feature.name, dialect);
-    if (feature.type === 'number') out[feature.name] = `CAST(${column} AS ${dialect === 'bigquery' ? 'FLOAT64' : 'DOUBLE'})`;
+    if (feature.type === 'number') entries.push([feature.name, `CAST(${column} AS ${dialect === 'bigquery' ? 'FLOAT64' : 'DOUBLE'})`]);
     else {
+      const text = `CAST(${column} AS ${dialect === 'bigquery' ? 'STRING' : 'VARCHAR'})`;
       for (const category of feature.categories) {
-        out[`${feature.name}=${category}`] = `(CASE WHEN ${column} = ${sqlString(category, dialect)} THEN 1e0 ELSE 0e0 END)`;
+        entries.push([`${feature.name}=${category}`, `(CASE WHEN ${text} = ${sqlString(category, dialect)} THEN 1e0 ELSE 0e0 END)`]);
       }
     }
   }
-  return out;
+  return Object.fromEntries(entries); // own properties, whatever the names ("__proto__" set by assignment is not one)
 }
 
 export type TreatmentSql = { treatment: string; sql: string; bytes: number };

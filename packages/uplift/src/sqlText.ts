@@ -13,6 +13,13 @@ export function sqlNumber(value: number): string {
   return value < 0 || Object.is(value, -0) ? `(${text})` : text;
 }
 
+/**
+ * The SQL expression given for a feature in `columns`, keyed by feature name. Names are the data's column names, any
+ * text, so the lookup asks for an own property: "__proto__" or "constructor" would otherwise find Object's.
+ */
+export const columnSql = (columns: Readonly<Record<string, string>>, name: string): string | undefined =>
+  Object.hasOwn(columns, name) ? columns[name] : undefined;
+
 /** A quoted column identifier; names with characters that cannot be quoted safely are refused. */
 export function sqlIdentifier(name: string, dialect: SqlDialect): string {
   if (name.length === 0 || hasControlCharacter(name) || /[`"\\]/.test(name))
