@@ -30,9 +30,14 @@ describe('csvRecords', () => {
     ]);
   });
 
-  it('skips blank lines and keeps line numbers right', async () => {
+  it('skips blank lines and keeps line numbers right, except in one column, where a blank line is an empty cell', async () => {
+    assert.deepEqual(await read('a,b\n\n1,2\n'), [
+      { line: 1, fields: ['a', 'b'] },
+      { line: 3, fields: ['1', '2'] },
+    ]);
     assert.deepEqual(await read('a\n\n1\n'), [
       { line: 1, fields: ['a'] },
+      { line: 2, fields: [''] },
       { line: 3, fields: ['1'] },
     ]);
   });

@@ -71,6 +71,31 @@ describe('createCsvTokenizer', () => {
     assert.equal(tokenizer.errorHere('bad byte').message, 'line 4, column 3: bad byte (the quoted field opened on line 2, column 3)');
   });
 
+  it('reads a blank line as an empty cell when the header has one column, and skips it otherwise', () => {
+    for (const end of ['\n', '\r\n', '\r']) {
+      const oneColumn = ['\ufeff', `history${end}100${end}${end}300${end}${end}`];
+      assert.deepEqual(tokenize(oneColumn), [
+        { line: 1, fields: ['history'] },
+        { line: 2, fields: ['100'] },
+        { line: 3, fields: [''] },
+        { line: 4, fields: ['300'] },
+        { line: 5, fields: [''] },
+      ]);
+      // split anywhere, the records are the same
+      const whole = oneColumn.join('');
+      for (let cut = 1; cut < whole.length; cut++) assert.deepEqual(tokenize([whole.slice(0, cut), whole.slice(cut)]), tokenize(oneColumn));
+      assert.deepEqual(tokenize([`${end}${end}history${end}7`]), [
+        { line: 3, fields: ['history'] },
+        { line: 4, fields: ['7'] },
+      ]);
+      assert.deepEqual(tokenize([`a,b${end}1,2${end}${end}3,4${end}`]), [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1', '2'] },
+        { line: 4, fields: ['3', '4'] },
+      ]);
+    }
+  });
+
   it('reads nothing from empty or blank input', () => {
     assert.deepEqual(tokenize([]), []);
     assert.deepEqual(tokenize(['', '\ufeff', '\r\n\n']), []);

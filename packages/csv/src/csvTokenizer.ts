@@ -2,7 +2,7 @@
  * The one RFC 4180 CSV tokenizer: a state machine fed text in chunks of any size (a whole file, or a stream's
  * pieces), emitting each record with the line it starts on. Handles quoted fields with "" escapes and embedded line
  * breaks, a leading BOM, CRLF, LF or CR line ends, and a last record without a final newline; blank lines are not
- * records. Errors are CsvErrors naming the line and the column (by its header name once the first record is read).
+ * records, but in a file whose header has one column each is a record of one empty field. Errors are CsvErrors naming the line and the column (by its header name once the first record is read).
  */
 
 export type CsvRecord = { line: number; fields: string[] };
@@ -70,8 +70,10 @@ export function createCsvTokenizer(): CsvTokenizer {
     throw errorAt(reason, at);
   };
 
-  const endRecord = (out: CsvRecord[]): void => {
-    if (state !== 'start' || fields.length > 0) {
+  // A blank line is no record, except in a file of one column, where it is that column's empty cell (how DuckDB,
+  // for one, writes NULL): dropping it would shift every later row.
+  const endRecord = (out: CsvRecord[], atLineEnd: boolean): void => {
+    if (state !== 'start' || fields.length > 0 || (atLineEnd && header?.length === 1)) {
       fields.push(field);
       out.push({ line: recordLine, fields });
       header ??= fields.slice();
@@ -117,7 +119,7 @@ export function createCsvTokenizer(): CsvTokenizer {
           state = 'start';
           i++;
         } else if (c === CR || c === LF) {
-          endRecord(out);
+          endRecord(out, true);
           afterCr = c === CR;
           line++;
           recordLine = line;
@@ -149,7 +151,7 @@ export function createCsvTokenizer(): CsvTokenizer {
     end() {
       if (state === 'quoted') fail('quoted field opened here is never closed', quoteLine);
       const out: CsvRecord[] = [];
-      endRecord(out);
+      endRecord(out, false);
       return out;
     },
     errorHere(reason) {

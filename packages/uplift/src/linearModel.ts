@@ -333,20 +333,19 @@ export function linearPredictorSql(model: LinearCoefficients, columns: Readonly<
 
 export function checkCoefficients(value: unknown, what: string): LinearCoefficients {
   const v = value as Partial<LinearCoefficients> | null;
-  if (!v || typeof v.intercept !== 'number' || !Array.isArray(v.terms)) throw new Error(`${what}: expected {intercept, terms}`);
+  if (!v || !Array.isArray(v.terms)) throw new Error(`${what}: expected {intercept, terms}`);
+  // an infinite coefficient (JSON's 1e999) predicts ±Infinity, or a wrong finite value through the logistic link
+  const finite = (x: unknown, at: string) => {
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new Error(`${at} must be a finite number, got ${typeof x === 'number' ? x : JSON.stringify(x)}`);
+  };
+  finite(v.intercept, `${what}.intercept`);
   v.terms.forEach((term, i) => {
     const t = term as Partial<LinearTerm> | null;
-    if (
-      !t ||
-      typeof t.feature !== 'string' ||
-      typeof t.mean !== 'number' ||
-      typeof t.coef !== 'number' ||
-      typeof t.missingCoef !== 'number'
-    ) {
-      throw new Error(`${what}.terms[${i}]: expected {feature, mean, coef, missingCoef}`);
-    }
+    if (!t || typeof t.feature !== 'string') throw new Error(`${what}.terms[${i}]: expected {feature, mean, coef, missingCoef}`);
+    for (const key of ['mean', 'coef', 'missingCoef'] as const) finite(t[key], `${what}.terms[${i}].${key}`);
     const first = v.terms!.findIndex((other) => (other as LinearTerm).feature === t.feature);
     if (first !== i) throw new Error(`${what}.terms[${i}]: feature "${t.feature}" has terms[${first}] already`);
   });
-  return { intercept: v.intercept, terms: v.terms.map((t) => ({ ...t })) };
+  return { intercept: v.intercept as number, terms: v.terms.map((t) => ({ ...t })) };
 }

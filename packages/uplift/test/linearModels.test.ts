@@ -51,6 +51,26 @@ describe('logistic regression', () => {
     assert.throws(() => logisticFromJSON(json), /terms\[2\]: feature "x1" has terms\[0\] already/);
   });
 
+  it('refuses a saved model with a coefficient that is not a finite number, naming it', () => {
+    const { x, y } = logisticData(300, 4);
+    const saved = JSON.stringify(fitLogistic(x, y, { l2: 1e-3 }).toJSON());
+    // JSON.parse reads 1e999 as Infinity: such a term predicted ±Infinity, an intercept a wrong finite probability
+    for (const [path, edit] of [
+      ['intercept', (json: { intercept: unknown }) => (json.intercept = Number.POSITIVE_INFINITY)],
+      ['terms[1].mean', (json: { terms: { mean: unknown }[] }) => (json.terms[1]!.mean = Number.NEGATIVE_INFINITY)],
+      ['terms[0].coef', (json: { terms: { coef: unknown }[] }) => (json.terms[0]!.coef = Number.NaN)],
+      ['terms[0].missingCoef', (json: { terms: { missingCoef: unknown }[] }) => (json.terms[0]!.missingCoef = '0')],
+    ] as const) {
+      const json = JSON.parse(saved);
+      (edit as (j: unknown) => void)(json);
+      assert.throws(() => logisticFromJSON(json), new RegExp(`\\.${path.replace(/[[\].]/g, '\\$&')} must be a finite number, got`), path);
+    }
+    assert.throws(
+      () => logisticFromJSON(JSON.parse(saved.replace(/"intercept":[^,]+/, '"intercept":1e999'))),
+      /intercept must be a finite number, got Infinity/,
+    );
+  });
+
   it('rejects weights that are negative, not finite, all 0 or of another length, and an infinite l2', () => {
     const { x, y } = logisticData(200, 3);
     const weights = (at: number, value: number) => Float64Array.from({ length: 200 }, (_, i) => (i === at ? value : 1));
