@@ -7,6 +7,7 @@
  * positive width on small or one-valued arms where the Wald interval of `differenceInMeans` passes ±1 or collapses.
  */
 import { fitBase } from './baseLearner.ts';
+import { FeatureScaleError } from './linearModel.ts';
 import { type FeatureMatrix, takeRows } from './matrix.ts';
 import { type ArmData, stratifiedFolds } from './metaLearners.ts';
 import { gather } from './tabulate.ts';
@@ -107,7 +108,14 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
   const plain = outcome === 'binary' ? differenceInProportions(y, t) : differenceInMeans(y, t);
   const tooSmall = Math.min(treated, n - treated) < MIN_ROWS_PER_FOLD * folds;
   if (tooSmall || (outcome === 'binary' && oneValuedArm(y, t))) return plain;
-  const aipw = aipwEstimate(data, folds, options);
+  let aipw: AteEstimate;
+  try {
+    aipw = aipwEstimate(data, folds, options);
+  } catch (error) {
+    // a feature too large for AIPW's linear outcome models leaves the plain estimate, which needs no features
+    if (error instanceof FeatureScaleError) return plain;
+    throw error;
+  }
   return aipw.ciHigh - aipw.ciLow <= plain.ciHigh - plain.ciLow ? aipw : plain;
 }
 

@@ -66,11 +66,7 @@ function buildDesign(x: FeatureMatrix, weights: Float64Array, rows: Int32Array |
     let ss = 0;
     for (let i = 0; i < n; i++) ss += weights[i]! * (values[i]! - centre) ** 2;
     let scale = Math.sqrt(ss / totalWeight);
-    if (!Number.isFinite(scale)) {
-      throw new Error(
-        `feature "${x.names[feature]}" holds values too large for a linear model (their squares overflow): rescale the column`,
-      );
-    }
+    if (!Number.isFinite(scale)) throw new FeatureScaleError(x.names[feature]!);
     if (!(scale > 1e-12)) scale = smallSpread(values, centre); // the squares of tiny values underflow
     if (scale === 0) return; // constant column: carries no information
     for (let i = 0; i < n; i++) values[i] = (values[i]! - centre) / scale;
@@ -184,6 +180,16 @@ function accumulateNormalEquations(
 
 /** `rows`: fit on these rows of `x` only (`y` and `weights` are theirs), without a copy of them. */
 export type LinearFitOptions = { l2: number; weights?: Float64Array; maxIterations?: number; rows?: Int32Array };
+
+/** A feature whose values are too large for a linear model: the squares behind its standardisation overflow. */
+export class FeatureScaleError extends Error {
+  override name = 'FeatureScaleError';
+  readonly feature: string;
+  constructor(feature: string) {
+    super(`feature "${feature}" holds values too large for a linear model (their squares overflow): rescale the column`);
+    this.feature = feature;
+  }
+}
 
 /**
  * Fits `intercept + Σ w·z` by Newton's method on the mean weighted loss plus `l2/2·‖w‖²` (intercept not penalised).

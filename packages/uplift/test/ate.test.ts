@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { aipwAte, differenceInMeans, differenceInProportions } from '../src/ate.ts';
+import { featureMatrix } from '../src/matrix.ts';
 import { armSubset } from '../src/metaLearners.ts';
 import { createRandom } from '../src/random.ts';
 import { syntheticCampaign } from './synthetic.ts';
@@ -55,6 +56,17 @@ describe('ATE', () => {
     const estimate = aipwAte({ x: data.x, t, y, outcome: 'binary' }, { seed: 1 });
     assert.deepEqual(estimate, differenceInProportions(y, t), 'AIPW, clipped to ±1, is the wider');
     assert.ok(estimate.ciLow >= -1 && estimate.ciHigh <= 1, `[${estimate.ciLow}, ${estimate.ciHigh}]`);
+  });
+
+  it("returns the plain estimate when a feature is too large for AIPW's linear models, where evaluate failed on it", () => {
+    for (const outcome of ['binary', 'continuous'] as const) {
+      const data = syntheticCampaign(600, 21, { outcome });
+      const huge = Float64Array.from(data.x.columns[0]!);
+      huge[17] = 1e200;
+      const x = featureMatrix(data.x.names, [huge, ...data.x.columns.slice(1)]);
+      const plain = outcome === 'binary' ? differenceInProportions(data.y, data.t) : differenceInMeans(data.y, data.t);
+      assert.deepEqual(aipwAte({ ...data, x }, { seed: 1 }), plain);
+    }
   });
 
   it('returns AIPW where its interval is the narrower, and the plain estimate where AIPW only adds noise', () => {
