@@ -258,11 +258,32 @@ function simplified(conditions: readonly Condition[], kinds: ColumnKinds): Condi
   return kept;
 }
 
-const thresholdText = (threshold: number) => String(Number(threshold.toPrecision(4)));
+/**
+ * A threshold as a rule shows it: with 4 significant digits, or more where those would move it past one of the
+ * column's values (`levels`, ascending), so that the text holds the same rows as the condition. 509.895, between
+ * 509.89 and 509.90, reads 509.895, not 509.9, which would leave out the rows at 509.90.
+ */
+function thresholdText(threshold: number, levels: Float64Array): string {
+  let above = 0; // the first level above the threshold (binary search)
+  for (let end = levels.length; above < end; ) {
+    const mid = (above + end) >>> 1;
+    if (levels[mid]! <= threshold) above = mid + 1;
+    else end = mid;
+  }
+  const low = above > 0 ? levels[above - 1]! : Number.NEGATIVE_INFINITY;
+  const high = above < levels.length ? levels[above]! : Number.POSITIVE_INFINITY;
+  for (let digits = 4; digits < 17; digits++) {
+    const shown = Number(threshold.toPrecision(digits));
+    if (low <= shown && shown < high) return String(shown);
+  }
+  return String(threshold);
+}
+
+type ThresholdText = (column: string, threshold: number) => string;
 
 type Phrase = { column: string; lower?: number; upper?: number; orMissing?: boolean; flag?: 0 | 1; is?: string; isNot: string[] };
 
-function phraseText(p: Phrase): string {
+function phraseText(p: Phrase, thresholdText: (threshold: number) => string): string {
   if (p.is !== undefined) return `${p.column} is ${p.is}`;
   if (p.isNot.length === 1) return `${p.column} is not ${p.isNot[0]}`;
   if (p.isNot.length > 1) return `${p.column} is none of ${p.isNot.join(', ')}`;
@@ -274,7 +295,7 @@ function phraseText(p: Phrase): string {
 }
 
 /** The rule's `where`: one phrase per column or string feature, joined by "and". */
-function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds): string {
+function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds, shown: ThresholdText): string {
   if (conditions.length === 0) return 'everyone';
   const phrases = new Map<string, Phrase>();
   for (const c of conditions) {
@@ -294,7 +315,7 @@ function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds): s
       phrase.orMissing = c.orMissing === true;
     } else phrase.upper = c.threshold;
   }
-  return [...phrases.values()].map(phraseText).join(' and ');
+  return [...phrases.values()].map((p) => phraseText(p, (threshold) => shown(p.column, threshold))).join(' and ');
 }
 
 /**
@@ -331,6 +352,7 @@ export function explainUplift(
   const isFlag = ({ levels: values, missing }: ColumnLevels) => missing === 0 && values.every((v) => v === 0 || v === 1);
   const binary = new Set(x.names.filter((_, j) => isFlag(levels[j]!)));
   const kinds: ColumnKinds = { binary, oneHot: oneHotColumns(x.names, binary, options.schema) };
+  const shown: ThresholdText = (column, threshold) => thresholdText(threshold, levels[x.names.indexOf(column)]!.levels);
   const scale = options.unitScale ?? 1;
   const unit = options.unit ?? '';
   const estimate = options.outcome === 'binary' ? differenceInProportions : differenceInMeans;
@@ -349,7 +371,7 @@ export function explainUplift(
     for (const i of node.rows) predicted += cate[i]!;
     predicted /= node.rows.length;
     const share = node.rows.length / x.rows;
-    const where = conditionsText(conditions, kinds);
+    const where = conditionsText(conditions, kinds, shown);
     const text = `${where}: ${formatEffect(effect.ate, scale)}${unit}${options.outcomeName ? ` ${options.outcomeName}` : ''} (${intervalText(effect, scale)}), ${(share * 100).toFixed(0)}% of customers`;
     rules.push({ conditions, text, share, rows: node.rows.length, predictedCate: predicted, effect });
   };

@@ -124,6 +124,35 @@ describe('explainUplift', () => {
     );
   });
 
+  it("shows thresholds with enough digits that the text, read back, holds the rule's rows", () => {
+    // amounts in cents: a threshold such as 509.895 read 509.9 with 4 digits, which leaves out the rows at 509.90
+    const rows = 4000;
+    const random = createRandom(3);
+    const history = Float64Array.from({ length: rows }, (_, i) => 500 + (i % 2000) / 100);
+    const x = featureMatrix(['history'], [history]);
+    const t = Uint8Array.from({ length: rows }, () => (random.next() < 0.5 ? 1 : 0));
+    const y = Float64Array.from({ length: rows }, () => (random.next() < 0.3 ? 1 : 0));
+    const predict = (m: typeof x) => Float64Array.from(m.columns[0]!, (v) => Math.sin(v));
+    const { rules } = explainUplift(predict, { x, t, y }, { seed: 1, maxDepth: 3, minShare: 0.05 });
+    const number = String.raw`(-?[\d.]+(?:e[-+]?\d+)?)`;
+    let longer = 0;
+    for (const rule of rules) {
+      const where = rule.text.split(':')[0]!;
+      const range = new RegExp(`^${number} < history ≤ ${number}$`).exec(where);
+      const upper = new RegExp(`^history ≤ ${number}$`).exec(where);
+      const lower = new RegExp(`^history > ${number}$`).exec(where);
+      const [low, high] = range
+        ? [Number(range[1]), Number(range[2])]
+        : upper
+          ? [-Infinity, Number(upper[1])]
+          : [Number(lower![1]), Infinity];
+      const matching = history.filter((v) => low < v && v <= high).length;
+      assert.equal(matching, rule.rows, where);
+      if (/\d\.\d{3}/.test(where)) longer++;
+    }
+    assert.ok(rules.length >= 4 && longer > 0, rules.map((r) => r.text).join(' | '));
+  });
+
   it('phrases a numeric 0/1 column named like a one-hot column as a flag, given the schema', () => {
     const rows = 2000;
     const random = createRandom(12);
