@@ -317,6 +317,7 @@ function inSchemaOrder(schema: FeatureSchema, unseen: UnseenCategory[]): UnseenC
 export function checkSchema(value: unknown): FeatureSchema {
   const v = value as { features?: unknown } | null;
   if (!v || !Array.isArray(v.features)) throw new Error('schema: expected {features: [...]}');
+  if (v.features.length === 0) throw new Error('schema: features must not be empty');
   const seen = new Set<string>();
   const features = v.features.map((raw, i): FeatureSpec => {
     const f = raw as Partial<CategoricalFeature> | null;

@@ -11,7 +11,7 @@ import { createShardRunner } from './gbdtShardThread.ts';
 import { gbdtToSql } from './gbdtSql.ts';
 import { addTreePredictions, createTreeGrower, type GbdtTree, growTree, leafOfRow, maxTreeNodes } from './gbdtTree.ts';
 import { checkWeights, type FittedModel, type Objective, type SqlDialect } from './learner.ts';
-import { checkMatrix, type FeatureMatrix, takeRows } from './matrix.ts';
+import { alignColumns, checkMatrix, type FeatureMatrix, takeRows } from './matrix.ts';
 import { createRandom, type Random, shuffleInPlace } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
 import { gather, indices } from './tabulate.ts';
@@ -268,19 +268,6 @@ function numbers(value: unknown, at: string, ok: (v: number) => boolean): number
     if (typeof v !== 'number' || !ok(v)) throw new Error(`${at}[${i}] is invalid: ${JSON.stringify(v)}`);
   });
   return value as number[];
-}
-
-/** The matrix's columns reordered to `names` (a model's feature order); a missing feature is an error. */
-function alignColumns(x: FeatureMatrix, names: readonly string[]): FeatureMatrix {
-  checkMatrix(x);
-  if (x.names.length === names.length && x.names.every((name, i) => name === names[i])) return x;
-  const index = new Map(x.names.map((name, i) => [name, i]));
-  const columns = names.map((name) => {
-    const i = index.get(name);
-    if (i === undefined) throw new Error(`feature '${name}' is missing from the matrix (has: ${x.names.join(', ')})`);
-    return x.columns[i]!;
-  });
-  return { rows: x.rows, names, columns };
 }
 
 function initialScore(y: Float64Array, weights: Float64Array | undefined, objective: Objective): number {

@@ -49,3 +49,16 @@ export function takeRows(
 export function withColumn(matrix: FeatureMatrix, name: string, column: Float64Array): FeatureMatrix {
   return featureMatrix([...matrix.names, name], [...matrix.columns, column]);
 }
+
+/** The matrix's columns reordered to `names` (a model's feature order); a missing feature is an error. */
+export function alignColumns(x: FeatureMatrix, names: readonly string[]): FeatureMatrix {
+  checkMatrix(x);
+  if (x.names.length === names.length && x.names.every((name, i) => name === names[i])) return x;
+  const index = new Map(x.names.map((name, i) => [name, i]));
+  const columns = names.map((name) => {
+    const i = index.get(name);
+    if (i === undefined) throw new Error(`feature '${name}' is missing from the matrix (has: ${x.names.join(', ')})`);
+    return x.columns[i]!;
+  });
+  return { rows: x.rows, names, columns };
+}

@@ -8,7 +8,7 @@
 import { type BaseFitOptions, type BaseSpec, baseFromJSON, describeBase, fitBase } from './baseLearner.ts';
 import { RESERVED_PREFIX } from './encoding.ts';
 import type { FittedModel, Objective, SqlDialect } from './learner.ts';
-import { checkMatrix, type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
+import { alignColumns, checkMatrix, type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { createRandom } from './random.ts';
 import { columnSql, sqlNumber } from './sqlText.ts';
 import { gather, tabulate } from './tabulate.ts';
@@ -343,8 +343,10 @@ function sLearner(spec: Extract<LearnerSpec, { meta: 's' }>, model: FittedModel,
   return {
     spec,
     predict(x) {
-      const p1 = model.predict(sDesign(x, 1, spec.interactions));
-      const p0 = model.predict(sDesign(x, 0, spec.interactions));
+      // on the columns it was fitted on, as its SQL reads them: other columns would add interaction terms
+      const own = alignColumns(x, names);
+      const p1 = model.predict(sDesign(own, 1, spec.interactions));
+      const p0 = model.predict(sDesign(own, 0, spec.interactions));
       return tabulate(new Float64Array(p1.length), (i) => p1[i]! - p0[i]!);
     },
     toJSON: () => ({ meta: 's', spec, features: names, model: model.toJSON() }),

@@ -6,7 +6,7 @@
 import { checkSchema, encodedNames } from './encoding.ts';
 import { featureMatrix } from './matrix.ts';
 import { cateFromJSON } from './metaLearners.ts';
-import { LEARNER_CHOICES, type LearnerChoice, type UpliftModel } from './upliftModel.ts';
+import { LEARNER_CHOICES, type LearnerChoice, MAX_SEED, type UpliftModel } from './upliftModel.ts';
 
 export const MODEL_FORMAT = 'aether-uplift-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -54,7 +54,8 @@ function field<T>(o: Json, key: string, path: string, check: (v: unknown) => v i
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isSeed = (v: unknown): v is number => isCount(v) && v <= MAX_SEED;
 const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
 
 export function parseModelFile(value: unknown): UpliftModel {
@@ -81,8 +82,8 @@ export function parseModelFile(value: unknown): UpliftModel {
     outcomeColumn: field(training, 'outcomeColumn', 'training', isString, 'a string'),
     outcome,
     learner: learner as LearnerChoice,
-    seed: field(training, 'seed', 'training', isNumber, 'a number'),
-    rows: field(training, 'rows', 'training', isNumber, 'a number'),
+    seed: field(training, 'seed', 'training', isSeed, `a whole number from 0 to ${MAX_SEED}`),
+    rows: field(training, 'rows', 'training', isCount, 'a whole number ≥ 0'),
     arms: arms.map((raw, k) => {
       const path = `arms[${k}]`;
       const arm = object(raw, path);
@@ -117,18 +118,22 @@ function checkArms(model: UpliftModel, listed: unknown): void {
   });
   if (listed !== undefined && JSON.stringify(listed) !== JSON.stringify(treatments))
     throw new Error(`model file: training.treatments ${JSON.stringify(listed)} are not the arms' ${JSON.stringify(treatments)}`);
+  // Two rows: every feature 0, and every feature missing, which takes the models' missing-value paths.
   const names = encodedNames(model.schema);
-  const oneRow = featureMatrix(
+  const twoRows = featureMatrix(
     names,
-    names.map(() => new Float64Array(1)),
+    names.map(() => Float64Array.of(0, Number.NaN)),
   );
   model.arms.forEach((arm, k) => {
-    let effect: number;
+    let effects: Float64Array;
     try {
-      effect = arm.cate.predict(oneRow)[0]!;
+      effects = arm.cate.predict(twoRows);
     } catch (error) {
       throw new Error(`model file: arms[${k}].cate does not fit the schema: ${(error as Error).message}`);
     }
-    if (!Number.isFinite(effect)) throw new Error(`model file: arms[${k}].cate predicts ${effect} for a row of zeros`);
+    effects.forEach((effect, row) => {
+      if (!Number.isFinite(effect))
+        throw new Error(`model file: arms[${k}].cate predicts ${effect} for a row of ${row === 0 ? 'zeros' : 'missing values'}`);
+    });
   });
 }

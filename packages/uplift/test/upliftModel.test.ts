@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeTable, inferSchema } from '../src/encoding.ts';
 import { takeRows } from '../src/matrix.ts';
+import type { LearnerSpec } from '../src/metaLearners.ts';
 import { modelToJSON, parseModelFile } from '../src/modelFile.ts';
 import { featureColumnsSql, upliftSql } from '../src/modelSql.ts';
 import { createRandom } from '../src/random.ts';
@@ -174,6 +175,47 @@ describe('uplift model', () => {
     );
   });
 
+  it('refuses a training seed or row count fit could not have written, an empty schema, and CATE models that break on missing values or read other columns than their SQL', async () => {
+    const json = JSON.parse(JSON.stringify(modelToJSON(model))) as Record<string, unknown>;
+    const training = json.training as Record<string, unknown>;
+    for (const seed of [1.5, -1, 1e20])
+      assert.throws(
+        () => parseModelFile({ ...json, training: { ...training, seed } }),
+        /training\.seed must be a whole number from 0 to 4294967295/,
+      );
+    assert.throws(() => parseModelFile({ ...json, training: { ...training, rows: -3 } }), /training\.rows must be a whole number ≥ 0/);
+    assert.throws(() => parseModelFile({ ...json, schema: { features: [] } }), /schema: features must not be empty/);
+    const table = campaignTable(900, 9);
+    const input = fitInput(table);
+    /** The model file of `learner` fitted on `y`, with `edit` applied to each object in its first arm's CATE. */
+    const edited = async (candidate: LearnerSpec, y: Float64Array, edit: (node: Record<string, unknown>) => void) => {
+      const fitted = JSON.parse(JSON.stringify(modelToJSON(await fitUpliftModel({ ...input, candidates: [candidate], y })))) as Record<
+        string,
+        unknown
+      >;
+      assert.ok(parseModelFile(fitted), 'the file as written loads');
+      const walk = (node: unknown): void => {
+        if (node === null || typeof node !== 'object') return;
+        edit(node as Record<string, unknown>);
+        for (const value of Object.values(node)) walk(value);
+      };
+      walk((fitted.arms as { cate: unknown }[])[0]!.cate);
+      return fitted;
+    };
+    // an S-learner predicted with every column of the matrix, and its SQL read only those it lists
+    const linear = { kind: 'linear' as const, l2: 1e-3 };
+    const noFeatures = await edited({ meta: 's', base: linear, interactions: true }, input.y, (node) => {
+      if (node.meta === 's') node.features = [];
+    });
+    assert.throws(() => parseModelFile(noFeatures), /arms\[0\]\.cate does not fit the schema: feature '?age'? is missing from the matrix/);
+    // finite coefficients whose missing-value terms overflow: a row of zeros predicts a number, one of missing values ∞
+    const spend = Float64Array.from(input.y, (v, i) => v * 20 + (i % 7));
+    const overflowing = await edited({ meta: 't', base: linear }, spend, (node) => {
+      if (Array.isArray(node.terms)) for (const term of node.terms as { missingCoef: number }[]) term.missingCoef = 1e308;
+    });
+    assert.throws(() => parseModelFile(overflowing), /arms\[0\]\.cate predicts (-?Infinity|NaN) for a row of missing values/);
+  });
+
   it('refuses an arm it cannot learn from, naming the treatment, the outcome and what is missing', async () => {
     const table = campaignTable(600, 4);
     const input = fitInput(table);
@@ -232,9 +274,9 @@ describe('uplift model', () => {
     const duck = upliftSql(model, 'duckdb');
     assert.equal(duck.length, 2);
     assert.match(duck[0]!.sql, /CAST\("age" AS DOUBLE\)/);
-    assert.match(duck[0]!.sql, /"channel" = 'Phone''s'/);
+    assert.match(duck[0]!.sql, /CAST\("channel" AS VARCHAR\) = 'Phone''s'/);
     const bq = featureColumnsSql(model.schema, 'bigquery');
-    assert.equal(bq["channel=Phone's"], "(CASE WHEN `channel` = 'Phone\\'s' THEN 1e0 ELSE 0e0 END)");
+    assert.equal(bq["channel=Phone's"], "(CASE WHEN CAST(`channel` AS STRING) = 'Phone\\'s' THEN 1e0 ELSE 0e0 END)");
     assert.equal(bq.age, 'CAST(`age` AS FLOAT64)');
     assert.ok(duck.every((d) => d.bytes < 200_000));
   });
