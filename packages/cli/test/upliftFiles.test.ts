@@ -189,6 +189,12 @@ describe('aether uplift output and input files', () => {
       );
     }
     assert.equal(existsSync(join(dir, 'two.json')), false);
+    // predict and evaluate refuse such a file too, where they read the exactly named column of the two
+    for (const command of [['predict', '--out', join(dir, 'two-ages.scores.csv')], ['evaluate']]) {
+      const run = aether([command[0]!, '--model', model, '--data', twoAges, ...command.slice(1)]);
+      assert.equal(run.code, 1, command[0]);
+      assert.match(run.stderr, /two-ages\.csv: columns "age" and " age" differ only in spaces around them/);
+    }
     // nor is a feature named like the treatment or outcome column but for case or spaces, by default or when listed
     const caseOfArm = join(dir, 'case-of-arm.csv');
     writeFileSync(caseOfArm, campaign('age,Arm,arm,visit'));
@@ -223,6 +229,23 @@ describe('aether uplift output and input files', () => {
       run.stderr,
       /warning: feature "age" is numbers but for 1 of its 400 non-empty cells \(line 2 holds "NaN"\), so it is one-hot encoded as 51 values, not read as a number/,
     );
+  });
+
+  it('notes a numeric feature empty on every row scored, and reads a model file that an editor saved with a BOM', () => {
+    const noAges = join(dir, 'no-ages.csv');
+    writeFileSync(noAges, campaign().replace(/^\d+,/gm, ','));
+    const predicted = aether(['predict', '--model', model, '--data', noAges, '--out', join(dir, 'no-ages.scores.csv')]);
+    assert.equal(predicted.code, 0, predicted.stderr);
+    assert.match(predicted.stderr, /note: "age" is empty on every row, scored as missing/);
+    const evaluated = aether(['evaluate', '--model', model, '--data', noAges]);
+    assert.match(evaluated.stderr, /note: "age" is empty on every row, scored as missing/);
+    const withAges = aether(['predict', '--model', model, '--data', train, '--out', join(dir, 'ages.scores.csv')]);
+    assert.doesNotMatch(withAges.stderr, /empty on every row/);
+    const bom = join(dir, 'bom-model.json');
+    writeFileSync(bom, `\uFEFF${readFileSync(model, 'utf8')}`);
+    const fromBom = aether(['predict', '--model', bom, '--data', train, '--out', join(dir, 'bom.scores.csv')]);
+    assert.equal(fromBom.code, 0, fromBom.stderr);
+    assert.equal(readFileSync(join(dir, 'bom.scores.csv'), 'utf8'), readFileSync(join(dir, 'ages.scores.csv'), 'utf8'));
   });
 
   it('names the treatment and the outcome when no candidate has an inner Qini', () => {

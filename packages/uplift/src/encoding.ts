@@ -29,15 +29,22 @@ function isNumeric(cell: string): boolean {
 }
 
 /**
- * Where `name` is in `header`: itself, or else the one header name that is `name` with spaces around it (a file
- * written with padded names, or a model fitted on one); -1 when neither.
+ * Where `name` is in `header`, as itself or with spaces around it (a file written with padded names, or a model fitted
+ * on one); -1 when it is not. Two header names that both read as `name` are an error: SQL would not tell them apart,
+ * and `fit` refuses such a file.
  */
 export function headerIndex(header: readonly string[], name: string): number {
-  const exact = header.indexOf(name);
-  if (exact >= 0) return exact;
-  const padded = header.flatMap((h, i) => (h.trim() === name.trim() ? [i] : []));
-  return padded.length === 1 ? padded[0]! : -1;
+  const matches = header.flatMap((h, i) => (h.trim() === name.trim() ? [i] : []));
+  if (matches.length > 1) {
+    const names = matches.map((i) => JSON.stringify(header[i]));
+    throw new Error(`columns ${names.join(' and ')} differ only in spaces around them, which SQL column names do not: rename one`);
+  }
+  return matches[0] ?? -1;
 }
+
+/** A cell's text for a message, quoted; one longer than 60 characters is cut, so a huge cell does not flood stderr. */
+export const cellText = (cell: string) =>
+  cell.length <= 60 ? JSON.stringify(cell) : `${JSON.stringify(cell.slice(0, 60)).slice(0, -1)}…" (${cell.length} characters)`;
 
 /** A header for an error message: names that spaces at their ends, a comma or nothing at all would hide are quoted. */
 export const headerText = (header: readonly string[]) =>
@@ -252,7 +259,7 @@ export function encodeTable(schema: FeatureSchema, table: StringTable): FeatureM
         if (Number.isNaN(value) && cell.trim() !== '') {
           const line = table.lines?.[i];
           throw new Error(
-            `column "${feature.name}" is numeric in the model, but ${line !== undefined ? `line ${line}` : `row ${i}`} holds ${JSON.stringify(cell)}`,
+            `column "${feature.name}" is numeric in the model, but ${line !== undefined ? `line ${line}` : `row ${i}`} holds ${cellText(cell)}`,
           );
         }
         column[i] = value;
@@ -276,6 +283,15 @@ export function encodeTable(schema: FeatureSchema, table: StringTable): FeatureM
 }
 
 /** A string feature's value that the schema has no category for (scored as all zeros), and on how many rows. */
+/** The numeric features of `schema` that hold a value (not missing) on at least one row of `x`, encoded with it. */
+export function numericFeaturesWithValues(schema: FeatureSchema, x: FeatureMatrix): string[] {
+  return schema.features.flatMap((f) => {
+    if (f.type !== 'number') return [];
+    const column = x.columns[x.names.indexOf(f.name)]!;
+    return column.some((v) => !Number.isNaN(v)) ? [f.name] : [];
+  });
+}
+
 export type UnseenCategory = { feature: string; value: string; rows: number };
 
 /** The values of `table`'s string features that the schema did not see at fit time, most frequent first per feature. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  cellText,
   checkSchema,
   encodedNames,
   encodeTable,
@@ -86,11 +87,14 @@ describe('feature encoding', () => {
     );
   });
 
-  it('finds a column by a name padded with spaces, either way round, when no name is exactly it', () => {
+  it('finds a column by a name padded with spaces, either way round, and refuses two that read as one', () => {
     const schema = inferSchema({ header: [' age '], rows: [['30'], ['41']] }, [' age ']);
     assert.deepEqual(encodeTable(schema, { header: ['age'], rows: [['5']] }).columns[0], Float64Array.of(5));
-    assert.equal(headerIndex(['age', ' age'], ' age'), 1, 'the exact name first');
-    assert.equal(headerIndex([' age', 'age '], 'age'), -1, 'two padded names: neither');
+    assert.equal(headerIndex(['x', ' age'], 'age'), 1);
+    assert.equal(headerIndex(['x', 'age'], 'y'), -1);
+    // two names that read as one are refused, not resolved to the exact one (predict did; fit refused the file)
+    assert.throws(() => headerIndex(['age', ' age'], ' age'), /^Error: columns "age" and " age" differ only in spaces around them/);
+    assert.throws(() => headerIndex([' age', 'age '], 'age'), /columns " age" and "age " differ only in spaces around them/);
     assert.throws(
       () => encodeTable(schema, { header: ['years', ' x,y'], rows: [['5', '1']] }),
       /column " age " \(a numeric feature of the model\) is missing from the data; columns are: years, " x,y"/,
@@ -157,7 +161,18 @@ describe('feature encoding', () => {
     );
     assert.throws(
       () => inferSchema({ header: ['age', ' age'], rows: [['1', '2']] }, ['age', ' age']),
-      /features "age" and " age" differ only in case or in spaces around them/,
+      /columns "age" and " age" differ only in spaces around them/,
+    );
+  });
+
+  it('quotes a cell in messages, cut after 60 characters, so a huge cell does not flood stderr', () => {
+    assert.equal(cellText('Web "x"'), '"Web \\"x\\""');
+    const huge = 'a'.repeat(5_000_000);
+    assert.equal(cellText(huge), `"${'a'.repeat(60)}…" (5000000 characters)`);
+    const schema = inferSchema({ header: ['age'], rows: [['30']] }, ['age']);
+    assert.throws(
+      () => encodeTable(schema, { header: ['age'], rows: [[huge]], lines: [2] }),
+      (error: Error) => error.message.length < 200 && /line 2 holds "a{60}…" \(5000000 characters\)/.test(error.message),
     );
   });
 

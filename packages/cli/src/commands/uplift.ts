@@ -5,7 +5,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatCsvRows } from '@aether/csv/csv';
-import { encodedNames, type FeatureSchema, mergeUnseen, type UnseenCategory, unseenCategories } from '@aether/uplift/encoding';
+import {
+  cellText,
+  encodedNames,
+  type FeatureSchema,
+  mergeUnseen,
+  numericFeaturesWithValues,
+  type UnseenCategory,
+  unseenCategories,
+} from '@aether/uplift/encoding';
 import { outcomeLikeFeatures } from '@aether/uplift/leakage';
 import { modelToJSON } from '@aether/uplift/modelFile';
 import { upliftSql } from '@aether/uplift/modelSql';
@@ -70,9 +78,16 @@ function required(values: Options, name: string): string {
 /** Says on stderr which values were scored as none of the model's categories (not an error: the schema allows it). */
 function reportUnseen(unseen: readonly UnseenCategory[]): void {
   if (unseen.length === 0) return;
-  const shown = unseen.slice(0, 10).map((u) => `${u.feature} ${JSON.stringify(u.value)} (${u.rows} row${u.rows === 1 ? '' : 's'})`);
+  const shown = unseen.slice(0, 10).map((u) => `${u.feature} ${cellText(u.value)} (${u.rows} row${u.rows === 1 ? '' : 's'})`);
   const more = unseen.length > 10 ? `, and ${unseen.length - 10} more` : '';
   console.error(`note: values unseen at fit time, scored as none of the model's categories: ${shown.join(', ')}${more}`);
+}
+
+/** Says on stderr which numeric features are empty on every row scored, so that every row is scored as missing them. */
+function reportEmpty(schema: FeatureSchema, withValues: ReadonlySet<string>, rows: number): void {
+  const empty = schema.features.filter((f) => f.type === 'number' && !withValues.has(f.name)).map((f) => `"${f.name}"`);
+  if (rows === 0 || empty.length === 0) return;
+  console.error(`note: ${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty on every row, scored as missing`);
 }
 
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}`;
@@ -119,13 +134,13 @@ async function runFit(argv: string[]): Promise<number> {
     throw new Error(`${dataPath}: ${(error as Error).message}`);
   }
   for (const { name, value } of scan.constant()) {
-    const what = value === undefined ? 'is empty on every row' : `holds ${JSON.stringify(value)} on every row`;
+    const what = value === undefined ? 'is empty on every row' : `holds ${cellText(value)} on every row`;
     console.error(`warning: feature "${name}" ${what}, so a model learns nothing from it; leave it out with --features`);
   }
   for (const { name, text, filled, where, cell } of scan.strayText()) {
     const values = encodedNames({ features: schema.features.filter((f) => f.name === name) }).length;
     console.error(
-      `warning: feature "${name}" is numbers but for ${text} of its ${filled} non-empty cells (${where} holds ${JSON.stringify(cell)}), so it is one-hot encoded as ${values} values, not read as a number: make those cells empty (read as missing) to keep it numeric`,
+      `warning: feature "${name}" is numbers but for ${text} of its ${filled} non-empty cells (${where} holds ${cellText(cell)}), so it is one-hot encoded as ${values} values, not read as a number: make those cells empty (read as missing) to keep it numeric`,
     );
   }
   for (const name of scan.idLike()) {
@@ -183,16 +198,20 @@ async function runPredict(argv: string[]): Promise<number> {
   const target = outputPath(out, 'out', { model: modelPath, data: dataPath });
   let rows = 0;
   let unseen: UnseenCategory[] = [];
+  const withValues = new Set<string>();
   await writeOutput(target, async (write) => {
     write(formatCsvRows([['row_index', ...model.arms.map((arm) => `uplift_${arm.treatment}`)]]));
     for await (const table of readCsvChunks(dataPath, CHUNK_ROWS)) {
-      const predictions = predictUplift(model, encode(model.schema, table, dataPath));
+      const x = encode(model.schema, table, dataPath);
+      const predictions = predictUplift(model, x);
+      for (const name of numericFeaturesWithValues(model.schema, x)) withValues.add(name);
       unseen = mergeUnseen(model.schema, unseen, unseenCategories(model.schema, table));
       write(formatCsvRows(table.rows.map((_, i) => [rows + i, ...predictions.map((p) => p.uplift[i]!)])));
       rows += table.rows.length;
     }
   });
   reportUnseen(unseen);
+  reportEmpty(model.schema, withValues, rows);
   console.log(`scored ${rows} rows for ${model.arms.length} treatment(s); wrote ${out}`);
   return 0;
 }
@@ -232,6 +251,7 @@ async function runEvaluate(argv: string[]): Promise<number> {
   const { x, treatment, y, unseen } = await readLabelled(model, required(v, 'data'));
   const evaluation = evaluateUplift(model, x, treatment, y);
   reportUnseen(unseen);
+  reportEmpty(model.schema, new Set(numericFeaturesWithValues(model.schema, x)), x.rows);
   console.log(
     v.json
       ? JSON.stringify({ outcome: model.outcomeColumn, control: model.control, ...evaluation, unseenCategories: unseen })

@@ -5,6 +5,7 @@
 import type { CsvTable } from '@aether/csv/csv';
 import {
   type ColumnScan,
+  cellText,
   encodedNames,
   encodeTable,
   type FeatureSchema,
@@ -26,7 +27,12 @@ export const CHUNK_ROWS = 65_536;
 
 /** Where the column `name` means is (headerIndex: itself, or the one padded with spaces). */
 function column(table: CsvTable, name: string, role: string, path: string): number {
-  const index = headerIndex(table.header, name);
+  let index: number;
+  try {
+    index = headerIndex(table.header, name);
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
   if (index < 0) throw new Error(`${path}: ${role} column "${name}" not found; columns are: ${headerText(table.header)}`);
   return index;
 }
@@ -54,11 +60,11 @@ function treatmentAndOutcome(table: CsvTable, path: string, treatmentColumn: str
     const value = outcomeValue(row[oi]!);
     if (Number.isNaN(value))
       throw new Error(
-        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number or true/false, got ${JSON.stringify(row[oi])}`,
+        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": expected a number or true/false, got ${cellText(row[oi]!)}`,
       );
     if (binary && value !== 0 && value !== 1)
       throw new Error(
-        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": the model's outcome is binary (0 or 1), got ${JSON.stringify(row[oi])}`,
+        `${path}: line ${table.lines[r]}, column "${outcomeColumn}": the model's outcome is binary (0 or 1), got ${cellText(row[oi]!)}`,
       );
     return value;
   });
@@ -95,13 +101,7 @@ function featureScan(table: CsvTable, path: string, treatmentColumn: string, out
   // The schema names the columns without spaces around them, as the warehouse and its SQL do; headerIndex still
   // finds them in a file that pads them.
   const named = features.map((name) => (name.trim() === '' ? name : name.trim()));
-  named.forEach((name, i) => {
-    const other = table.header.find((h) => h !== features[i] && h.trim() === name);
-    if (other !== undefined)
-      throw new Error(
-        `${path}: columns ${JSON.stringify(features[i])} and ${JSON.stringify(other)} differ only in spaces around them, which SQL column names do not: rename one`,
-      );
-  });
+  for (const name of named) column(table, name, 'feature', path); // refuses two columns that differ only in spaces
   try {
     return scanColumns(named);
   } catch (error) {

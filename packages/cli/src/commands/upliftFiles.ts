@@ -59,7 +59,7 @@ export async function* readCsvChunks(path: string, rowsPerChunk: number): AsyncG
 export function readModel(path: string): UpliftModel {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')); // an editor may have added a BOM
   } catch (error) {
     throw new Error(`cannot read model ${path}: ${(error as Error).message}`);
   }
