@@ -13,7 +13,13 @@ import { descendingOrder } from './metrics.ts';
 import { createRandom } from './random.ts';
 import { gather, indices } from './tabulate.ts';
 
-export type FeatureImportance = { feature: string; importance: number; share: number };
+export type FeatureImportance = {
+  feature: string;
+  importance: number;
+  /** The importance's standard error over the rows it is the mean of: how much another sample of customers would move it. */
+  standardError: number;
+  share: number;
+};
 /** `column op threshold`; with `orMissing`, rows where the column is missing too (the tree sends them right). */
 export type Condition = { column: string; op: '<=' | '>'; threshold: number; orMissing?: true };
 export type UpliftRule = {
@@ -77,9 +83,17 @@ export function permutationImportance(
     }
     const shuffled = sample.columns.map((column, j) => (columns.includes(j) ? gather(column, permutation) : column));
     const predicted = predict(featureMatrix(sample.names, shuffled));
+    const n = predicted.length;
     let sum = 0;
-    for (let i = 0; i < predicted.length; i++) sum += Math.abs(predicted[i]! - base[i]!);
-    return { feature, importance: sum / Math.max(1, predicted.length) };
+    let squares = 0;
+    for (let i = 0; i < n; i++) {
+      const change = Math.abs(predicted[i]! - base[i]!);
+      sum += change;
+      squares += change * change;
+    }
+    const importance = sum / Math.max(1, n);
+    const variance = n > 1 ? Math.max(0, squares - n * importance * importance) / (n - 1) : Number.NaN;
+    return { feature, importance, standardError: Math.sqrt(variance / n) };
   });
   const total = raw.reduce((a, r) => a + r.importance, 0);
   return raw.map((r) => ({ ...r, share: total > 0 ? r.importance / total : 0 })).sort((a, b) => b.importance - a.importance);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { differenceInMeans, differenceInProportions } from '../src/ate.ts';
-import { type Condition, explainUplift, formatEffect, intervalText } from '../src/explain.ts';
+import { type Condition, explainUplift, formatEffect, intervalText, permutationImportance } from '../src/explain.ts';
 import { featureMatrix } from '../src/matrix.ts';
 import { fitCate } from '../src/metaLearners.ts';
 import { createRandom } from '../src/random.ts';
@@ -70,6 +70,22 @@ describe('explainUplift', () => {
     assert.ok(explanation.importance[0]!.share > 0.5);
     const total = explanation.importance.reduce((s, f) => s + f.share, 0);
     assert.ok(Math.abs(total - 1) < 1e-12);
+  });
+
+  it("gives each importance its standard error over the rows it averages: the sample's, shrinking as rows grow", () => {
+    // a CATE of 2·a: shuffling a changes row i by 2·|a_i − a_π(i)|, whose mean and standard error the function reports
+    const predict = (m: typeof data.x) => Float64Array.from(m.columns[0]!, (a) => 2 * a);
+    const errors = [500, 4000].map((rows) => {
+      const [a] = permutationImportance(predict, data.x, { seed: 3, rows }).filter((f) => f.feature === 'a');
+      assert.ok(a!.importance > 0.5 && a!.importance < 0.8, String(a!.importance)); // E|U − U'| = 1/3 for uniform a
+      // sd of 2·|U − U'| is 2·√(1/6 − 1/9) for independent uniforms, so the standard error is about that over √rows
+      const expected = (2 * Math.sqrt(1 / 6 - 1 / 9)) / Math.sqrt(rows);
+      assert.ok(Math.abs(a!.standardError / expected - 1) < 0.15, `${a!.standardError} against ${expected}`);
+      return a!.standardError;
+    });
+    assert.ok(errors[1]! < errors[0]! / 2, `${errors}`); // about 1/√8
+    const unused = permutationImportance(predict, data.x, { seed: 3 }).find((f) => f.feature === 'b')!;
+    assert.deepEqual([unused.importance, unused.standardError], [0, 0]);
   });
 
   it('writes rules over the driving feature, with effects on data, CIs and shares summing to one', () => {
