@@ -23,8 +23,11 @@ export type { GbdtTree } from './gbdtTree.ts';
 export type GbdtFitOptions = {
   /** Non-negative row weights (they scale gradients and hessians). */
   weights?: Float64Array;
-  /** Early-stopping set; without it, `validationFraction` of the training rows is held out (when stopping is on). */
-  validation?: { x: FeatureMatrix; y: Float64Array };
+  /**
+   * Early-stopping set, its loss weighted by `weights` when given; without it, `validationFraction` of the training
+   * rows is held out (when stopping is on), with their weights.
+   */
+  validation?: { x: FeatureMatrix; y: Float64Array; weights?: Float64Array };
   /** Threads for the row work (1 or 2; more counts as 2). The trees are the same for any number. */
   threads?: number;
 };
@@ -53,14 +56,15 @@ export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtPa
   let validation = options.validation;
   if (validation) {
     checkTarget('validation.y', validation.y, validation.x.rows, params.objective);
-    validation = { x: alignColumns(validation.x, x.names), y: validation.y };
+    if (validation.weights) checkWeights(validation.weights, validation.x.rows);
+    validation = { ...validation, x: alignColumns(validation.x, x.names) };
   } else if (params.earlyStoppingRounds > 0) {
     const order = shuffleInPlace(indices(x.rows), createRandom(params.seed ^ 0x5eed));
     const held = Math.max(1, Math.round(x.rows * params.validationFraction));
     if (held >= x.rows) throw new Error(`too few rows (${x.rows}) to hold out a validation set`);
     const valRows = order.subarray(0, held).sort();
     const trainRows = order.subarray(held).sort();
-    validation = { x: takeRows(x, valRows), y: gather(y, valRows) };
+    validation = { x: takeRows(x, valRows), y: gather(y, valRows), weights: weights && gather(weights, valRows) };
     train = { x: takeRows(x, trainRows), y: gather(y, trainRows), weights: weights && gather(weights, trainRows) };
   }
   if (train.x.rows === 0) throw new Error('cannot fit a GBDT on zero rows');
@@ -119,7 +123,7 @@ export function fitGbdt(x: FeatureMatrix, y: Float64Array, given: Partial<GbdtPa
       }
       if (validation && validationMargin && params.earlyStoppingRounds > 0) {
         addTreePredictions(tree, validation.x.columns, validationMargin);
-        const loss = meanLoss(params.objective, validation.y, validationMargin);
+        const loss = meanLoss(params.objective, validation.y, validationMargin, validation.weights);
         validationLoss.push(loss);
         if (loss < bestLoss) {
           bestLoss = loss;
@@ -285,17 +289,20 @@ function initialScore(y: Float64Array, weights: Float64Array | undefined, object
 }
 
 /** Mean log-loss ('binary', from margins) or mean squared error ('regression'). */
-export function meanLoss(objective: Objective, y: Float64Array, margin: Float64Array): number {
+/** The mean loss of `margin` against `y`, weighted by `weights` when given. */
+export function meanLoss(objective: Objective, y: Float64Array, margin: Float64Array, weights?: Float64Array): number {
   let total = 0;
+  let totalWeight = 0;
   for (let i = 0; i < y.length; i++) {
     const m = margin[i]!;
     const t = y[i]!;
-    if (objective === 'binary') {
-      // log(1 + e^m) − t·m, computed without overflow.
-      total += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - t * m;
-    } else total += (m - t) * (m - t);
+    const w = weights ? weights[i]! : 1;
+    // log-loss as log(1 + e^m) − t·m, computed without overflow
+    const loss = objective === 'binary' ? (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - t * m : (m - t) * (m - t);
+    if (w !== 0) total += w * loss;
+    totalWeight += w;
   }
-  return y.length > 0 ? total / y.length : 0;
+  return totalWeight > 0 ? total / totalWeight : 0;
 }
 
 function checkTarget(name: string, y: Float64Array, rows: number, objective: Objective): void {

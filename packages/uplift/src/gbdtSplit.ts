@@ -43,6 +43,9 @@ export function findBestSplit(
   best.gain = minGain;
   const { l2, minSamplesLeaf, minHessianLeaf } = c;
   const parentScore = (totalGrad * totalGrad) / (totalHess + l2);
+  // A child whose hessian is no more than rounding residue holds only rows of weight 0: with l2 0 its gain term
+  // divides by about 0 (+∞), so such a split would win while separating nothing.
+  const emptyHessian = totalHess * 1e-12;
   for (let fi = 0; fi < features.length; fi++) {
     const f = features[fi]!;
     const off = layout.featureOffset[f]! * 3;
@@ -70,7 +73,7 @@ export function findBestSplit(
         const cr = totalCount - cl;
         if (cl < minSamplesLeaf || cr < minSamplesLeaf) continue;
         const hr = totalHess - hl;
-        if (hl < minHessianLeaf || hr < minHessianLeaf) continue;
+        if (hl < minHessianLeaf || hr < minHessianLeaf || hl <= emptyHessian || hr <= emptyHessian) continue;
         const gr = totalGrad - gl;
         const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parentScore;
         if (gain > best.gain) {
