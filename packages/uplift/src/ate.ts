@@ -116,7 +116,12 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
     if (error instanceof FeatureScaleError) return plain;
     throw error;
   }
-  return aipw.ciHigh - aipw.ciLow <= plain.ciHigh - plain.ciLow ? aipw : plain;
+  if (!(aipw.ciHigh - aipw.ciLow <= plain.ciHigh - plain.ciLow)) return plain;
+  if (outcome !== 'binary') return aipw;
+  // An effect on a 0/1 outcome lies in [−1, 1]: AIPW outside it has failed (tiny arms), and its interval, clipped to
+  // [−1, 1] only once chosen, might otherwise have won by the clipping.
+  if (!(Math.abs(aipw.ate) <= 1)) return plain;
+  return { ...aipw, ciLow: Math.max(-1, aipw.ciLow), ciHigh: Math.min(1, aipw.ciHigh) };
 }
 
 function aipwEstimate(data: ArmData, folds: number, options: { seed: number; l2?: number }): AteEstimate {
@@ -149,8 +154,5 @@ function aipwEstimate(data: ArmData, folds: number, options: { seed: number; l2?
   const ate = sum / n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (phi[i]! - ate) ** 2;
-  const estimate = interval(ate, Math.sqrt(ss / (n - 1) / n), 'aipw');
-  if (outcome !== 'binary') return estimate;
-  // the effect on a 0/1 outcome lies in [−1, 1], where a normal interval on a small arm may not
-  return { ...estimate, ciLow: Math.max(-1, estimate.ciLow), ciHigh: Math.min(1, estimate.ciHigh) };
+  return interval(ate, Math.sqrt(ss / (n - 1) / n), 'aipw');
 }

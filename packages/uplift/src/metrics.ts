@@ -213,13 +213,17 @@ export function perfectQiniCurve(y: Series, t: Series, negativeEffect = true): C
 
 /** sklearn's `auc`: trapezoidal area; x must be monotonic (increasing or decreasing), as sklearn requires. */
 export function auc(x: Series, y: Series): number {
-  let direction = 0;
-  for (let i = 1; i < x.length; i++) {
-    const step = Math.sign(x[i]! - x[i - 1]!);
-    if (step !== 0 && direction !== 0 && step !== direction) {
-      throw new Error(`x is neither increasing nor decreasing: x[${i}] = ${x[i]} after x[${i - 1}] = ${x[i - 1]}`);
-    }
-    if (step !== 0 && !Number.isNaN(step)) direction = step;
+  // as sklearn: a step down is allowed only when no step goes up (or is NaN)
+  let down = -1;
+  let notDown = -1;
+  for (let i = 1; i < x.length && (down < 0 || notDown < 0); i++) {
+    const step = x[i]! - x[i - 1]!;
+    if (step < 0) down = down < 0 ? i : down;
+    else if (!(step <= 0) && notDown < 0) notDown = i;
+  }
+  if (down > 0 && notDown > 0) {
+    const i = Math.max(down, notDown);
+    throw new Error(`x is neither increasing nor decreasing: x[${i}] = ${x[i]} after x[${i - 1}] = ${x[i - 1]}`);
   }
   let area = 0;
   for (let i = 1; i < x.length; i++) area += ((x[i]! - x[i - 1]!) * (y[i]! + y[i - 1]!)) / 2;
@@ -372,7 +376,9 @@ export type BootstrapEstimate = {
  * The Qini coefficient with its bootstrap standard error: rows resampled with replacement `replicates` times,
  * stratified by treatment so that every replicate keeps both groups. A resample changes how often each row counts,
  * not the order of the scores, so the rows are sorted once and each replicate is a weighted pass over them (the same
- * Qini as sorting the resampled rows, ties included). On small data a resample can hold no positive outcome, whose
+ * Qini as sorting the resampled rows, ties included). An infinite or NaN score is a threshold of its own for each copy
+ * drawn, so there the Qini depends on how the copies of such rows are ordered among each other: this pass keeps a
+ * row's copies together. On small data a resample can hold no positive outcome, whose
  * Qini is undefined: such replicates are left out of the standard error, and `replicates` counts the ones kept.
  */
 export function bootstrapQini(

@@ -58,6 +58,22 @@ describe('ATE', () => {
     assert.ok(estimate.ciLow >= -1 && estimate.ciHigh <= 1, `[${estimate.ciLow}, ${estimate.ciHigh}]`);
   });
 
+  it("compares AIPW's interval before clipping it to ±1, and never returns an effect on a 0/1 outcome outside ±1", () => {
+    // 17 rows (a probe's case): AIPW gave 1.096 [0.612, 1], narrower than Newcombe's only by the clipping
+    const f0 = [-0.4, -2, 4.3, -2.7, 0.5, 1.9, -4.9, -4.2, 0, 2.8, 4.9, -0.9, -3.1, -3.1, 4.5, 4.5, 2.5];
+    const f1 = [0.3, 3.8, 2.4, 4, -4.5, 4.8, -3.5, -0.3, -2.7, 1.1, -2.1, -0.8, -3.2, -2.4, 2.2, -3.3, 1.6];
+    const t = Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+    const y = Float64Array.from([1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    const x = featureMatrix(['f0', 'f1'], [Float64Array.from(f0), Float64Array.from(f1)]);
+    assert.deepEqual(aipwAte({ x, t, y, outcome: 'binary' }, { seed: 0 }), differenceInProportions(y, t));
+    const random = createRandom(5);
+    for (let sample = 0; sample < 300; sample++) {
+      const data = syntheticCampaign(12 + random.nextInt(10), 100 + sample);
+      const estimate = aipwAte(data, { seed: sample });
+      assert.ok(estimate.ciLow <= estimate.ate && estimate.ate <= estimate.ciHigh && Math.abs(estimate.ate) <= 1, JSON.stringify(estimate));
+    }
+  });
+
   it("returns the plain estimate when a feature is too large for AIPW's linear models, where evaluate failed on it", () => {
     for (const outcome of ['binary', 'continuous'] as const) {
       const data = syntheticCampaign(600, 21, { outcome });

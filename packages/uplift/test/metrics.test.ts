@@ -213,6 +213,9 @@ describe('metrics', () => {
     assert.ok(Number.isFinite(qiniAucScore(y, [0.4, 0.3, 0.2, 0.1], t, false)));
     assert.throws(() => auc([0, -2, 4], [0, -2, -2]), /x is neither increasing nor decreasing: x\[2\] = 4 after x\[1\] = -2/);
     assert.equal(auc([4, 2, 0], [1, 1, 1]), -4);
+    // NaN steps, as sklearn: NaN without a step down, an error with one
+    assert.ok(Number.isNaN(auc([0, 1, Number.NaN, 3], [1, 1, 1, 1])) && Number.isNaN(auc([0, Number.NaN, 1, 3], [1, 1, 1, 1])));
+    assert.throws(() => auc([0, Number.NaN, 2, 1], [1, 1, 1, 1]), /neither increasing nor decreasing: x\[3\] = 1 after x\[2\] = 2/);
   });
 });
 
