@@ -248,6 +248,21 @@ describe('aether uplift output and input files', () => {
     assert.equal(readFileSync(join(dir, 'bom.scores.csv'), 'utf8'), readFileSync(join(dir, 'ages.scores.csv'), 'utf8'));
   });
 
+  it('quotes at most 60 characters of a huge cell in any message', () => {
+    const huge = 'Z'.repeat(200_000);
+    const unknownArm = join(dir, 'unknown-arm.csv');
+    writeFileSync(unknownArm, `${campaign()}\n30,small,${huge},1\n`);
+    const evaluated = aether(['evaluate', '--model', model, '--data', unknownArm]);
+    assert.equal(evaluated.code, 0, evaluated.stderr.slice(0, 300));
+    assert.match(evaluated.stdout, /left out: 1 row\(s\) of "Z{60}…" \(200000 characters\) \(not a treatment of this model\)/);
+    const noControl = join(dir, 'no-control.csv');
+    writeFileSync(noControl, campaign().replaceAll(',none,', `,${huge},`));
+    const fit = aether([...fitArgs(noControl, join(dir, 'no-control.json')), '--learner', 't']);
+    assert.equal(fit.code, 1);
+    assert.match(fit.stderr, /no row has control value "none" in column "arm"; its values are "Z{60}…" \(200000 characters\), "email"/);
+    for (const run of [evaluated, fit]) assert.ok(run.stdout.length + run.stderr.length < 2000, 'short output');
+  });
+
   it('names the treatment and the outcome when no candidate has an inner Qini', () => {
     const spend = join(dir, 'spend.csv');
     // one nonzero amount: every inner fold but one has no outcome variation to rank

@@ -43,8 +43,12 @@ export function headerIndex(header: readonly string[], name: string): number {
 }
 
 /** A cell's text for a message, quoted; one longer than 60 characters is cut, so a huge cell does not flood stderr. */
-export const cellText = (cell: string) =>
-  cell.length <= 60 ? JSON.stringify(cell) : `${JSON.stringify(cell.slice(0, 60)).slice(0, -1)}…" (${cell.length} characters)`;
+export function cellText(cell: string): string {
+  if (cell.length <= 60) return JSON.stringify(cell);
+  const characters = Array.from(cell); // by code point, so an emoji is not cut in half
+  if (characters.length <= 60) return JSON.stringify(cell);
+  return `${JSON.stringify(characters.slice(0, 60).join('')).slice(0, -1)}…" (${characters.length} characters)`;
+}
 
 /** A header for an error message: names that spaces at their ends, a comma or nothing at all would hide are quoted. */
 export const headerText = (header: readonly string[]) =>
@@ -194,7 +198,7 @@ export function inferSchema(table: StringTable, columns: readonly string[]): Fea
 function tooManyCategories(state: ColumnState, firstText: { where: string; cell: string }): string {
   if (state.numbers > state.filled / 2) {
     const text = state.filled - state.numbers;
-    return `column "${state.name}" is numeric but for ${text} of its ${state.filled} non-empty cells (${firstText.where} holds ${JSON.stringify(firstText.cell)}): make them empty (read as missing) or leave the column out of the features; as text it would be more than ${MAX_CATEGORIES} categories, and one-hot encoding takes at most ${MAX_CATEGORIES}`;
+    return `column "${state.name}" is numeric but for ${text} of its ${state.filled} non-empty cells (${firstText.where} holds ${cellText(firstText.cell)}): make them empty (read as missing) or leave the column out of the features; as text it would be more than ${MAX_CATEGORIES} categories, and one-hot encoding takes at most ${MAX_CATEGORIES}`;
   }
   return `column "${state.name}" has more than ${MAX_CATEGORIES} distinct text values, and one-hot encoding takes at most ${MAX_CATEGORIES}: leave it out of the features or group its values`;
 }

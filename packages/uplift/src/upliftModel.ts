@@ -6,7 +6,7 @@
 import { type AteEstimate, aipwAte } from './ate.ts';
 import { AUTO_SELECT_DEFAULTS, type AutoSelectionReport, autoSelect, defaultCandidates, learnerCandidates } from './autoSelect.ts';
 import { type Distillation, withinSqlLimit } from './distil.ts';
-import { encodedNames, type FeatureSchema } from './encoding.ts';
+import { cellText, encodedNames, type FeatureSchema } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
 import { checkMatrix, type FeatureMatrix, sharedColumn, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
@@ -157,7 +157,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
   for (let i = 0; i < y.length; i++)
     if (!Number.isFinite(y[i])) throw new Error(`outcome "${input.outcomeColumn}" is missing or not a number in row ${i}`);
   if (!treatment.includes(control)) {
-    const values = [...new Set(treatment)].sort().map((v) => JSON.stringify(v));
+    const values = [...new Set(treatment)].sort().map(cellText);
     throw new Error(`no row has control value "${control}" in column "${input.treatmentColumn}"; its values are ${firstTen(values)}`);
   }
   let columns: Record<string, string>;
@@ -352,7 +352,7 @@ export function evaluateUplift(
   if (evaluation.treatments.length === 0) {
     const reasons = [...new Set(evaluation.notEvaluated.map((n) => n.reason))].join('; ');
     // A misspelt treatment or control value shows up here: name what the column holds instead.
-    const unknown = evaluation.unknownTreatments.map((u) => `${JSON.stringify(u.value)} (${u.rows} rows)`);
+    const unknown = evaluation.unknownTreatments.map((u) => `${cellText(u.value)} (${u.rows} rows)`);
     const holds = unknown.length ? `; values of column "${model.treatmentColumn}" the model does not know: ${firstTen(unknown)}` : '';
     throw new Error(`nothing to evaluate: ${reasons} (evaluation needs rows of a treatment and of the control)${holds}`);
   }

@@ -169,6 +169,9 @@ describe('feature encoding', () => {
     assert.equal(cellText('Web "x"'), '"Web \\"x\\""');
     const huge = 'a'.repeat(5_000_000);
     assert.equal(cellText(huge), `"${'a'.repeat(60)}…" (5000000 characters)`);
+    // cut by code point: an emoji is not split into half a surrogate pair, and characters are code points
+    assert.equal(cellText(`${'a'.repeat(59)}😀😀`), `"${'a'.repeat(59)}😀…" (61 characters)`);
+    assert.equal(cellText('😀'.repeat(40)), JSON.stringify('😀'.repeat(40)));
     const schema = inferSchema({ header: ['age'], rows: [['30']] }, ['age']);
     assert.throws(
       () => encodeTable(schema, { header: ['age'], rows: [[huge]], lines: [2] }),

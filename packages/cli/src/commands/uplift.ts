@@ -240,7 +240,7 @@ function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): stri
   const notes = [
     ...evaluation.treatments.flatMap((e) => (e.note ? [`note: "${e.treatment}": ${e.note}`] : [])),
     ...evaluation.notEvaluated.map((n) => `not evaluated: "${n.treatment}" (${n.reason})`),
-    ...evaluation.unknownTreatments.map((u) => `left out: ${u.rows} row(s) of "${u.value}" (not a treatment of this model)`),
+    ...evaluation.unknownTreatments.map((u) => `left out: ${u.rows} row(s) of ${cellText(u.value)} (not a treatment of this model)`),
   ];
   return [`outcome "${model.outcomeColumn}", control "${model.control}"`, line(header), ...rows.map(line), ...notes].join('\n');
 }
