@@ -20,10 +20,10 @@ export async function* csvRecords(path: string): AsyncGenerator<CsvRecord> {
     // A character split across chunk ends is decoded with the next chunk.
     const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
     const whole = bytes.length - unfinishedCharacterLength(bytes);
-    yield* tokenizer.push(decodeUtf8(bytes.subarray(0, whole), tokenizer));
+    yield* pushUtf8(bytes.subarray(0, whole), tokenizer);
     carry = bytes.subarray(whole);
   }
-  yield* tokenizer.push(decodeUtf8(carry, tokenizer)); // a character left unfinished at the end of the file is invalid
+  yield* pushUtf8(carry, tokenizer); // a character left unfinished at the end of the file is invalid
   yield* tokenizer.end();
 }
 
@@ -40,17 +40,19 @@ function rejectUtf16(start: Uint8Array): void {
 }
 
 /**
- * The text of `bytes`, which the tokenizer has read up to. At a byte that is not UTF-8, the tokenizer reads the text
- * before it, so that the error it makes names the line and column of that byte.
+ * The records that the text of `bytes` completes. At a byte that is not UTF-8, the records before it, and then an
+ * error naming the line and column of that byte (a caller such as the importer reports the bad rows before it too).
  */
-function decodeUtf8(bytes: Uint8Array, tokenizer: CsvTokenizer): string {
+function* pushUtf8(bytes: Uint8Array, tokenizer: CsvTokenizer): Generator<CsvRecord> {
+  let text: string;
   try {
-    return utf8.decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     const bad = invalidUtf8At(bytes);
-    tokenizer.push(utf8.decode(bytes.subarray(0, bad)));
+    yield* tokenizer.push(utf8.decode(bytes.subarray(0, bad)));
     throw tokenizer.errorHere(notUtf8(bytes, bad));
   }
+  yield* tokenizer.push(text);
 }
 
 /** How many bytes at the end of `bytes` begin a character that they do not finish (0 to 3). */

@@ -82,19 +82,26 @@ async function* checkedBatches(table: TableDefinition, file: string, source: Asy
   const issues: ImportIssue[] = [];
   let badRows = 0;
   let batch: Row[] = [];
-  for await (const { line, row, issues: readIssues } of source) {
-    const found = readIssues.length > 0 ? readIssues : contractIssues(table, row);
-    if (found.length > 0) {
-      badRows += 1;
-      for (const issue of found) if (issues.length < MAX_REPORTED) issues.push({ file: name, line, ...issue });
-      continue;
+  try {
+    for await (const { line, row, issues: readIssues } of source) {
+      const found = readIssues.length > 0 ? readIssues : contractIssues(table, row);
+      if (found.length > 0) {
+        badRows += 1;
+        for (const issue of found) if (issues.length < MAX_REPORTED) issues.push({ file: name, line, ...issue });
+        continue;
+      }
+      if (badRows > 0) continue; // the file is rejected already; keep reading only to count bad rows
+      batch.push(row);
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
     }
-    if (badRows > 0) continue; // the file is rejected already; keep reading only to count bad rows
-    batch.push(row);
-    if (batch.length >= BATCH) {
-      yield batch;
-      batch = [];
-    }
+  } catch (error) {
+    // a file that stops being readable (not UTF-8, an unclosed quote) after bad rows: report those rows as well
+    if (error instanceof ImportError && badRows > 0)
+      throw new ImportError(name, [...issues, ...error.issues].slice(0, MAX_REPORTED), badRows);
+    throw error;
   }
   if (badRows > 0) throw new ImportError(name, issues, badRows);
   if (batch.length > 0) yield batch;

@@ -129,6 +129,29 @@ describe('importFile', () => {
       assert.match(error.message, /^runon\.csv: rejected, nothing imported:\n {2}runon\.csv:2: column "person_id": .*never closed/);
       return true;
     });
+    // bad rows before the unreadable line are reported with it
+    const mixed = join(dir, 'mixed.csv');
+    writeFileSync(
+      mixed,
+      Buffer.concat([
+        Buffer.from(`${HEADER}\np1,x,0.5,true,,north\np2,y,0.5,true,,north\np3,3,0.5,true,,`),
+        Buffer.from([0xe9]),
+        Buffer.from('\n'),
+      ]),
+    );
+    await assert.rejects(importFile(warehouse, people, mixed), (error: unknown) => {
+      assert.ok(error instanceof ImportError, String(error));
+      assert.deepEqual(
+        error.issues.map((issue) => [issue.line, issue.column]),
+        [
+          [2, 'age'],
+          [3, 'age'],
+          [4, 'region'],
+        ],
+      );
+      assert.equal(error.badRows, 2);
+      return true;
+    });
     const header = file('header.csv', 'person_id,"age\n');
     await assert.rejects(importFile(warehouse, people, header), /header\.csv:1: column 2: .*never closed/);
     assert.deepEqual(await ids(), ['p0']);
