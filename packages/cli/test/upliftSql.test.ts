@@ -150,9 +150,8 @@ describe('uplift model → SQL on DuckDB', () => {
     });
   });
 
-  it('compiles features named like Object properties, and string features held in numeric warehouse columns', async () => {
+  it('compiles features named like Object properties, and fails loudly on a string feature held in a number column', async () => {
     // "__proto__" set by assignment on a plain object is no property: its SQL read "[object Object]" (invalid SQL).
-    // A category column that the warehouse types BIGINT failed to convert '3+', or compared 3 with '3' as numbers.
     const header = ['row_id', '__proto__', 'constructor', 'plan', 'arm', 'visit'];
     let state = 7;
     const next = () => {
@@ -183,8 +182,9 @@ describe('uplift model → SQL on DuckDB', () => {
     const file = join(dir, 'odd.csv');
     writeFileSync(file, formatCsv(scoreRows.header, scoreRows.rows));
     await warehouse.query(
-      `CREATE TABLE odd AS SELECT * FROM read_csv('${file}', header = true, columns = {'row_id': 'BIGINT', '__proto__': 'DOUBLE', 'constructor': 'DOUBLE', 'plan': 'BIGINT', 'arm': 'VARCHAR', 'visit': 'DOUBLE'})`,
+      `CREATE TABLE odd AS SELECT * FROM read_csv('${file}', header = true, columns = {'row_id': 'BIGINT', '__proto__': 'DOUBLE', 'constructor': 'DOUBLE', 'plan': 'VARCHAR', 'arm': 'VARCHAR', 'visit': 'DOUBLE'})`,
     );
+    await warehouse.query('CREATE TABLE odd_numbers AS SELECT * REPLACE (CAST(plan AS BIGINT) AS plan) FROM odd');
     const columns = featureColumnsSql(oddSchema, 'duckdb');
     const xScoreOdd = encodeTable(oddSchema, scoreRows);
     for (const name of ['s-linear-interactions', 't-gbdt', 's-gbdt']) {
@@ -195,6 +195,8 @@ describe('uplift model → SQL on DuckDB', () => {
         model.predict(xScoreOdd),
         name,
       );
+      // the same values typed BIGINT cannot be compared with the category '3+': an error, not a silent mis-score
+      await assert.rejects(warehouse.query(`SELECT ${model.toSql(columns, 'duckdb')} AS s FROM odd_numbers`), /'3\+'/);
     }
   });
 

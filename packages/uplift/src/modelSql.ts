@@ -9,9 +9,9 @@ import { sqlIdentifier, sqlString } from './sqlText.ts';
 import type { UpliftModel } from './upliftModel.ts';
 
 /**
- * A SQL expression per encoded feature name, reading the raw columns of the schema. A string feature's column is read
- * as text, as the CSV was, so a warehouse column typed as a number compares with its categories instead of failing to
- * convert them ('3+' to INT64).
+ * A SQL expression per encoded feature name, reading the raw columns of the schema. A string feature's column is
+ * compared with its categories as it is, not cast to text: a column of another type then fails loudly (BigQuery: no
+ * STRING = FLOAT64; DuckDB: '3+' is no BIGINT) where a cast would mis-score silently (DuckDB writes 1.0 as '1.0').
  */
 export function featureColumnsSql(schema: FeatureSchema, dialect: SqlDialect): Record<string, string> {
   const entries: [string, string][] = [];
@@ -19,9 +19,8 @@ export function featureColumnsSql(schema: FeatureSchema, dialect: SqlDialect): R
     const column = sqlIdentifier(feature.name, dialect);
     if (feature.type === 'number') entries.push([feature.name, `CAST(${column} AS ${dialect === 'bigquery' ? 'FLOAT64' : 'DOUBLE'})`]);
     else {
-      const text = `CAST(${column} AS ${dialect === 'bigquery' ? 'STRING' : 'VARCHAR'})`;
       for (const category of feature.categories) {
-        entries.push([`${feature.name}=${category}`, `(CASE WHEN ${text} = ${sqlString(category, dialect)} THEN 1e0 ELSE 0e0 END)`]);
+        entries.push([`${feature.name}=${category}`, `(CASE WHEN ${column} = ${sqlString(category, dialect)} THEN 1e0 ELSE 0e0 END)`]);
       }
     }
   }

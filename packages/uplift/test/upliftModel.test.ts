@@ -274,9 +274,9 @@ describe('uplift model', () => {
     const duck = upliftSql(model, 'duckdb');
     assert.equal(duck.length, 2);
     assert.match(duck[0]!.sql, /CAST\("age" AS DOUBLE\)/);
-    assert.match(duck[0]!.sql, /CAST\("channel" AS VARCHAR\) = 'Phone''s'/);
+    assert.match(duck[0]!.sql, /"channel" = 'Phone''s'/);
     const bq = featureColumnsSql(model.schema, 'bigquery');
-    assert.equal(bq["channel=Phone's"], "(CASE WHEN CAST(`channel` AS STRING) = 'Phone\\'s' THEN 1e0 ELSE 0e0 END)");
+    assert.equal(bq["channel=Phone's"], "(CASE WHEN `channel` = 'Phone\\'s' THEN 1e0 ELSE 0e0 END)");
     assert.equal(bq.age, 'CAST(`age` AS FLOAT64)');
     assert.ok(duck.every((d) => d.bytes < 200_000));
   });
