@@ -181,6 +181,25 @@ describe('aether uplift (end to end)', () => {
     assert.ok(result.treatments[0].ate.ciLow < result.treatments[0].ate.ciHigh);
   });
 
+  it('explains a saved model: per treatment its ATE, every driver with its standard error, and every rule', () => {
+    const saved = JSON.parse(readFileSync(model, 'utf8'));
+    const text = aether('explain', '--model', model);
+    assert.equal(text.code, 0, text.stderr);
+    for (const arm of saved.arms) {
+      assert.match(text.stdout, new RegExp(`^${arm.treatment} vs none: `, 'm'));
+      for (const driver of arm.explanation.importance)
+        assert.match(text.stdout, new RegExp(`^    ${driver.feature}: \\d+\\.\\d\\d ± \\d+\\.\\d\\d pp \\(\\d+% of the total\\)$`, 'm'));
+      for (const rule of arm.explanation.rules) assert.ok(text.stdout.includes(`    ${rule.text}\n`), rule.text);
+    }
+    const json = JSON.parse(aether('explain', '--model', model, '--json').stdout);
+    assert.deepEqual(
+      json.treatments.map((t: { treatment: string; rules: unknown }) => [t.treatment, t.rules]),
+      saved.arms.map((arm: { treatment: string; explanation: { rules: unknown } }) => [arm.treatment, arm.explanation.rules]),
+    );
+    assert.equal(aether('explain').code, 2, 'no --model');
+    assert.equal(aether('explain', '--model', model, '--data', test).code, 2, 'an option explain does not take');
+  });
+
   it('says why the Qini is undefined on rows without a positive outcome, instead of printing NaN', () => {
     const zero = join(dir, 'zero.csv');
     writeFileSync(zero, readFileSync(test, 'utf8').replace(/,1(\r\n|$)/g, ',0$1'));

@@ -40,6 +40,8 @@ Subcommands:
             (columns: row_index, then uplift_<treatment value> per treatment)
   evaluate  --model model.json --data test.csv [--json]
             (Qini, AUUC, uplift@10/20/30 and ATE ± 95% CI per treatment)
+  explain   --model model.json [--json]
+            (per treatment: the ATE, what drives the uplift, and the rules with their effects)
   sql       --model model.json [--dialect duckdb|bigquery] [--out model.sql.json]
             (one SQL expression per treatment over the feature columns)
 
@@ -172,20 +174,47 @@ async function runFit(argv: string[]): Promise<number> {
     f.type === 'number' ? `${f.name} (number)` : `${f.name} (${f.categories.length} value${f.categories.length === 1 ? '' : 's'})`,
   );
   console.log(`features: ${described.join(', ')}`);
-  for (const arm of model.arms) {
-    const unit = model.outcome === 'binary' ? ' pp' : '';
-    const scale = model.outcome === 'binary' ? pct : (n: number) => n.toPrecision(4);
-    console.log(`\n${arm.treatment} vs ${control}: ${arm.selection.winner}`);
-    console.log(
-      `  inner-validation Qini ${arm.holdout.qini.toFixed(4)} ± ${arm.holdout.qiniStandardError.toFixed(4)} (optimistic: chosen on these folds)`,
-    );
-    const { slope, slopeEstimate } = arm.selection.calibration;
-    console.log(
-      `  effect sizes shrunk toward the ATE by calibration: slope ${slope.toFixed(2)} (estimated ${slopeEstimate.toFixed(2)}; 1 = as predicted)`,
-    );
-    console.log(`  ATE ${scale(arm.ate.ate)}${unit} (95% CI ${scale(arm.ate.ciLow)} to ${scale(arm.ate.ciHigh)})`);
-    for (const rule of arm.explanation.rules.slice(0, 3)) console.log(`  ${rule.text}`);
+  for (const arm of model.arms) console.log(`\n${armSummary(model, arm, { rules: 3, drivers: 0 })}`);
+  return 0;
+}
+
+/** What a fitted arm is: its learner, inner Qini, calibration and ATE, then its main drivers and rules. */
+function armSummary(model: UpliftModel, arm: UpliftModel['arms'][number], show: { rules: number; drivers: number }): string {
+  const binary = model.outcome === 'binary';
+  const unit = binary ? ' pp' : '';
+  const scale = binary ? pct : (n: number) => n.toPrecision(4);
+  const size = binary ? (n: number) => (n * 100).toFixed(2) : (n: number) => n.toPrecision(3); // unsigned
+  const { slope, slopeEstimate } = arm.selection.calibration;
+  const lines = [
+    `${arm.treatment} vs ${model.control}: ${arm.selection.winner}`,
+    `  inner-validation Qini ${arm.holdout.qini.toFixed(4)} ± ${arm.holdout.qiniStandardError.toFixed(4)} (optimistic: chosen on these folds)`,
+    `  effect sizes shrunk toward the ATE by calibration: slope ${slope.toFixed(2)} (estimated ${slopeEstimate.toFixed(2)}; 1 = as predicted)`,
+    `  ATE ${scale(arm.ate.ate)}${unit} (95% CI ${scale(arm.ate.ciLow)} to ${scale(arm.ate.ciHigh)})`,
+  ];
+  const drivers = arm.explanation.importance.slice(0, show.drivers);
+  if (drivers.length > 0) {
+    lines.push('  drivers (mean change of the predicted uplift when the feature is shuffled, ± its standard error):');
+    for (const d of drivers) {
+      const error = d.standardError === undefined ? '' : ` ± ${size(d.standardError)}`; // files before 2026-12-04 lack it
+      lines.push(`    ${d.feature}: ${size(d.importance)}${error}${unit} (${(d.share * 100).toFixed(0)}% of the total)`);
+    }
   }
+  const rules = arm.explanation.rules.slice(0, show.rules);
+  if (show.drivers > 0 && rules.length > 0) lines.push('  rules (effect measured within each, with its 95% CI):');
+  for (const rule of rules) lines.push(`${show.drivers > 0 ? '    ' : '  '}${rule.text}`);
+  return lines.join('\n');
+}
+
+async function runExplain(argv: string[]): Promise<number> {
+  const v = options(argv, { model: 'string', json: 'boolean' });
+  const model = readModel(required(v, 'model'));
+  if (v.json) {
+    const treatments = model.arms.map((arm) => ({ treatment: arm.treatment, ate: arm.ate, ...arm.explanation }));
+    console.log(JSON.stringify({ outcome: model.outcomeColumn, control: model.control, treatments }, null, 1));
+    return 0;
+  }
+  const all = Number.POSITIVE_INFINITY;
+  console.log(model.arms.map((arm) => armSummary(model, arm, { rules: all, drivers: all })).join('\n\n'));
   return 0;
 }
 
@@ -280,6 +309,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   fit: runFit,
   predict: runPredict,
   evaluate: runEvaluate,
+  explain: runExplain,
   sql: runSql,
 };
 
