@@ -87,9 +87,10 @@ export function differenceInProportions(y: ArrayLike<number>, t: ArrayLike<numbe
 /**
  * AIPW needs outcome models fitted on the other folds of each arm; with fewer than MIN_ROWS_PER_FOLD rows of an arm
  * per fold it returns the difference in means instead, for a 0/1 outcome Newcombe's (its `method` says which), as it
- * does for a 0/1 outcome that is one value on all of an arm's rows. Otherwise it returns whichever of AIPW and that
- * plain estimate has the narrower interval: AIPW's adjustment gains only where the features predict the outcome
- * well for the rows there are, and costs precision elsewhere (packages/uplift/README.md, "ATE").
+ * does for a 0/1 outcome that is one value on all of an arm's rows. Otherwise it returns AIPW when its standard error
+ * is no larger than that plain estimate's, and the plain one otherwise: AIPW's adjustment gains only where the
+ * features predict the outcome well for the rows there are, and costs precision elsewhere (packages/uplift/README.md,
+ * "ATE").
  */
 const MIN_ROWS_PER_FOLD = 2;
 
@@ -116,7 +117,9 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
     if (error instanceof FeatureScaleError) return plain;
     throw error;
   }
-  if (!(aipw.ciHigh - aipw.ciLow <= plain.ciHigh - plain.ciLow)) return plain;
+  // Precision against precision: for a 0/1 outcome the plain estimate's standard error is the unpooled one of the
+  // difference in proportions, not the width of Newcombe's score interval, which is wider than any normal interval.
+  if (!(aipw.standardError <= plain.standardError)) return plain;
   if (outcome !== 'binary') return aipw;
   // An effect on a 0/1 outcome lies in [−1, 1]: AIPW outside it has failed (tiny arms), and its interval, clipped to
   // [−1, 1] only once chosen, might otherwise have won by the clipping.

@@ -85,25 +85,26 @@ describe('ATE', () => {
     }
   });
 
-  it('returns AIPW where its interval is the narrower, and the plain estimate where AIPW only adds noise', () => {
+  it('returns AIPW where its standard error is the smaller, and the plain estimate where AIPW only adds noise', () => {
     // features that predict the outcome well: AIPW, as for any continuous outcome of syntheticCampaign
     const strong = syntheticCampaign(400, 12, { outcome: 'continuous' });
     const adjusted = aipwAte(strong, { seed: 1 });
     const unadjusted = differenceInMeans(strong.y, strong.t);
     assert.equal(adjusted.method, 'aipw');
-    assert.ok(adjusted.ciHigh - adjusted.ciLow < 0.8 * (unadjusted.ciHigh - unadjusted.ciLow));
-    // features unrelated to a 0/1 outcome: the cross-fitted models add variance, so Newcombe's interval is the narrower
+    assert.ok(adjusted.standardError < 0.8 * unadjusted.standardError);
+    // a rare 0/1 outcome unrelated to the features: the cross-fitted models add variance. Comparing interval widths
+    // chose AIPW nearly always here, its normal interval against Newcombe's score interval, which is the wider.
     let plain = 0;
     for (let seed = 0; seed < 10; seed++) {
-      const data = syntheticCampaign(120, 40 + seed);
+      const data = syntheticCampaign(400, 40 + seed);
       const random = createRandom(seed);
-      const y = Float64Array.from(data.t, (flag) => (random.next() < (flag ? 0.4 : 0.3) ? 1 : 0));
+      const y = Float64Array.from(data.t, (flag) => (random.next() < (flag ? 0.08 : 0.05) ? 1 : 0));
       const estimate = aipwAte({ ...data, y }, { seed: 1 });
-      const newcombe = differenceInProportions(y, data.t);
-      assert.ok(estimate.ciHigh - estimate.ciLow <= newcombe.ciHigh - newcombe.ciLow, `seed ${seed}`);
+      const unpooled = differenceInProportions(y, data.t);
+      assert.ok(estimate.standardError <= unpooled.standardError, `seed ${seed}`);
       if (estimate.method === 'newcombe') plain++;
     }
-    assert.ok(plain >= 8, `${plain} of 10 small noise-only samples took Newcombe's interval`);
+    assert.ok(plain >= 7, `${plain} of 10 noise-only samples took the difference in proportions`);
   });
 
   it('covers the true average effect with the AIPW interval, narrower than the difference in means', () => {
