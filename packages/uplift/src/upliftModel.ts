@@ -86,6 +86,23 @@ export function treatmentValues(treatment: readonly string[], control: string): 
   return [...new Set(treatment)].filter((v) => v !== control).sort();
 }
 
+/**
+ * Treatment values (the control first) that differ only in case or in spaces around them are a data-entry slip, not
+ * two treatments: "No E-Mail " beside "No E-Mail" became an arm fitted against the control.
+ */
+function checkTreatmentValues(values: readonly string[], column: string): void {
+  const byFolded = new Map<string, string>();
+  for (const value of values) {
+    const folded = value.trim().toLowerCase();
+    const other = byFolded.get(folded);
+    if (other !== undefined)
+      throw new Error(
+        `column "${column}" holds ${cellText(other)} and ${cellText(value)}, which differ only in case or in spaces around them: make them one value, or name them apart`,
+      );
+    byFolded.set(folded, value);
+  }
+}
+
 export function armRows(treatment: readonly string[], control: string, value: string): { rows: Int32Array; t: Uint8Array } {
   const rows: number[] = [];
   treatment.forEach((v, i) => {
@@ -169,6 +186,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
     throw new Error(`${(error as Error).message}: rename the column or leave it out of the features`);
   }
   const treatments = treatmentValues(treatment, control);
+  checkTreatmentValues([control, ...treatments], input.treatmentColumn);
   if (treatments.length === 0) throw new Error(`column "${input.treatmentColumn}" holds only the control value "${control}"`);
   const outcome = outcomeTypeOf(y);
   const candidates = input.candidates ?? (input.learner === 'auto' ? defaultCandidates() : learnerCandidates(input.learner));
@@ -180,7 +198,9 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
     const folds = input.folds ?? AUTO_SELECT_DEFAULTS.folds;
     const problem = armProblem(t, data.y, outcome, folds);
     if (problem) throw new Error(`${armName}: ${problem}`);
-    const armSeed = seed + 7919 * a;
+    // Every arm takes the seed itself, so that an arm's model is the one it would get fitted alone: with a seed by
+    // position, adding or renaming a treatment that sorts earlier changed the models of the arms after it.
+    const armSeed = seed;
     const repeats = input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1;
     const started = performance.now();
     input.onProgress?.(
@@ -321,7 +341,7 @@ export function evaluateUplift(
       .map(([value, rows]) => ({ value, rows }))
       .sort((a, b) => (a.value < b.value ? -1 : 1)),
   };
-  model.arms.forEach((arm, a) => {
+  model.arms.forEach((arm) => {
     const treated = counts.get(arm.treatment) ?? 0;
     if (treated === 0 || controlRows === 0) {
       const missing = [
@@ -336,8 +356,8 @@ export function evaluateUplift(
     const armX = armMatrix(x, rows);
     const armY = gather(y, rows);
     const score = arm.cate.predict(armX);
-    const metrics = armMetrics(armY, score, t, seed + a, options.replicates);
-    const ate = aipwAte({ x: armX, t, y: armY, outcome: model.outcome }, { seed: seed + a });
+    const metrics = armMetrics(armY, score, t, seed, options.replicates);
+    const ate = aipwAte({ x: armX, t, y: armY, outcome: model.outcome }, { seed });
     evaluation.treatments.push({
       treatment: arm.treatment,
       ...metrics,
