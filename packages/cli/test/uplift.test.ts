@@ -196,6 +196,22 @@ describe('aether uplift (end to end)', () => {
       json.treatments.map((t: { treatment: string; rules: unknown }) => [t.treatment, t.rules]),
       saved.arms.map((arm: { treatment: string; explanation: { rules: unknown } }) => [arm.treatment, arm.explanation.rules]),
     );
+    for (const [k, t] of json.treatments.entries()) {
+      assert.equal(t.learner, saved.arms[k].selection.winner);
+      assert.deepEqual(t.calibration, saved.arms[k].selection.calibration);
+      assert.equal(t.innerQini.qini, saved.arms[k].holdout.qini);
+    }
+    // a served distilled model says so, with its fidelity
+    const distilled = join(dir, 'distilled.json');
+    const report = { teacher: 'S[gbdt]', teacherSqlBytes: 480_000, sqlBytes: 62_500, spearman: 0.963, teacherQini: 0.067, qini: 0.0648 };
+    writeFileSync(distilled, JSON.stringify({ ...saved, arms: saved.arms.map((arm: object) => ({ ...arm, distillation: report })) }));
+    const served = aether('explain', '--model', distilled);
+    assert.equal(served.code, 0, served.stderr);
+    assert.match(
+      served.stdout,
+      /served distilled: its SQL was 480\.0 KB, over the limit; the distilled model's is 62\.5 KB, Spearman 0\.963 with it on the training rows \(Qini there 0\.0670 → 0\.0648\)/,
+    );
+    assert.deepEqual(JSON.parse(aether('explain', '--model', distilled, '--json').stdout).treatments[0].distillation, report);
     assert.equal(aether('explain').code, 2, 'no --model');
     assert.equal(aether('explain', '--model', model, '--data', test).code, 2, 'an option explain does not take');
   });

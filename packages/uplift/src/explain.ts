@@ -336,20 +336,31 @@ function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds, sh
  * `+6.1`, `-2.0`, `+1.368e+9` (four digits from 10,000 on); an effect that rounds to zero prints `0.0` (never `-0.0`,
  * which read as a sign the data lack).
  */
-export function formatEffect(value: number, scale: number): string {
+export function formatEffect(value: number, scale: number, decimals = 1): string {
   const v = value * scale;
-  const text = Math.abs(v) >= 1e4 ? v.toPrecision(4) : v.toFixed(1);
-  if (Number(text) === 0) return '0.0';
+  const text = Math.abs(v) >= 1e4 ? v.toPrecision(4) : v.toFixed(decimals);
+  if (Number(text) === 0) return (0).toFixed(decimals);
   return text.startsWith('-') ? text : `+${text}`;
+}
+
+/**
+ * The decimals a rule's effect and interval print with: one, or more where the interval (or, without one, the
+ * effect) is smaller than a unit, so that an outcome on a small scale does not read `0.0 (CI 0.0 to 0.0)`.
+ */
+function decimalsOf(effect: AteEstimate, scale: number): number {
+  const width = (effect.ciHigh - effect.ciLow) * scale;
+  const reference = width > 0 ? width : Math.abs(effect.ate * scale);
+  if (!(reference > 0 && Number.isFinite(reference))) return 1;
+  return Math.min(12, Math.max(1, Math.ceil(-Math.log10(reference)) + 1));
 }
 
 /**
  * `CI +1.2 to +3.4`; an interval of width 0 (a Wald interval when the outcome is one value within each arm) is no
  * interval. Newcombe's interval of a binary outcome always has a positive width, so it always prints.
  */
-export function intervalText(effect: AteEstimate, scale: number): string {
+export function intervalText(effect: AteEstimate, scale: number, decimals = decimalsOf(effect, scale)): string {
   if (effect.ciHigh === effect.ciLow) return 'no CI: the outcome does not vary within either arm';
-  return `CI ${formatEffect(effect.ciLow, scale)} to ${formatEffect(effect.ciHigh, scale)}`;
+  return `CI ${formatEffect(effect.ciLow, scale, decimals)} to ${formatEffect(effect.ciHigh, scale, decimals)}`;
 }
 
 export function explainUplift(
@@ -386,7 +397,8 @@ export function explainUplift(
     predicted /= node.rows.length;
     const share = node.rows.length / x.rows;
     const where = conditionsText(conditions, kinds, shown);
-    const text = `${where}: ${formatEffect(effect.ate, scale)}${unit}${options.outcomeName ? ` ${options.outcomeName}` : ''} (${intervalText(effect, scale)}), ${(share * 100).toFixed(0)}% of customers`;
+    const decimals = decimalsOf(effect, scale);
+    const text = `${where}: ${formatEffect(effect.ate, scale, decimals)}${unit}${options.outcomeName ? ` ${options.outcomeName}` : ''} (${intervalText(effect, scale, decimals)}), ${(share * 100).toFixed(0)}% of customers`;
     rules.push({ conditions, text, share, rows: node.rows.length, predictedCate: predicted, effect });
   };
   walk(tree, []);

@@ -279,4 +279,20 @@ describe('explainUplift', () => {
       }
     }
   });
+
+  it("prints a rule's effect with as many decimals as its interval needs, so a small-scale outcome does not read 0.0", () => {
+    const { x, t, y, predict } = smallCampaign();
+    for (const unitsPerDollar of [1, 1e-3, 1e-6]) {
+      const spend = Float64Array.from(y, (v, i) => v * (10 + (i % 7)) * unitsPerDollar);
+      const { rules } = explainUplift(predict, { x, t, y: spend }, { seed: 1, maxDepth: 2, minShare: 0.05, outcome: 'continuous' });
+      for (const rule of rules) {
+        const [effect, low, high] = [...rule.text.split(': ')[1]!.matchAll(/[-+]?\d+\.\d+/g)].map((m) => Number(m[0]));
+        // each printed number is the estimate to within half its last decimal, and the interval is not all zeros
+        const half = (0.5 * (rule.effect.ciHigh - rule.effect.ciLow)) / 10;
+        assert.ok(Math.abs(effect! - rule.effect.ate) <= half, rule.text);
+        assert.ok(Math.abs(low! - rule.effect.ciLow) <= half && Math.abs(high! - rule.effect.ciHigh) <= half, rule.text);
+        assert.ok(low !== 0 || high !== 0, rule.text);
+      }
+    }
+  });
 });

@@ -191,6 +191,13 @@ function armSummary(model: UpliftModel, arm: UpliftModel['arms'][number], show: 
     `  effect sizes shrunk toward the ATE by calibration: slope ${slope.toFixed(2)} (estimated ${slopeEstimate.toFixed(2)}; 1 = as predicted)`,
     `  ATE ${scale(arm.ate.ate)}${unit} (95% CI ${scale(arm.ate.ciLow)} to ${scale(arm.ate.ciHigh)})`,
   ];
+  const d = arm.distillation;
+  if (d) {
+    const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+    lines.push(
+      `  served distilled: its SQL was ${kb(d.teacherSqlBytes)}, over the limit; the distilled model's is ${kb(d.sqlBytes)}, Spearman ${d.spearman.toFixed(3)} with it on the training rows (Qini there ${d.teacherQini.toFixed(4)} → ${d.qini.toFixed(4)})`,
+    );
+  }
   const drivers = arm.explanation.importance.slice(0, show.drivers);
   if (drivers.length > 0) {
     lines.push('  drivers (mean change of the predicted uplift when the feature is shuffled, ± its standard error):');
@@ -209,7 +216,15 @@ async function runExplain(argv: string[]): Promise<number> {
   const v = options(argv, { model: 'string', json: 'boolean' });
   const model = readModel(required(v, 'model'));
   if (v.json) {
-    const treatments = model.arms.map((arm) => ({ treatment: arm.treatment, ate: arm.ate, ...arm.explanation }));
+    const treatments = model.arms.map((arm) => ({
+      treatment: arm.treatment,
+      learner: arm.selection.winner,
+      innerQini: { qini: arm.holdout.qini, standardError: arm.holdout.qiniStandardError },
+      calibration: arm.selection.calibration,
+      ...(arm.distillation ? { distillation: arm.distillation } : {}),
+      ate: arm.ate,
+      ...arm.explanation,
+    }));
     console.log(JSON.stringify({ outcome: model.outcomeColumn, control: model.control, treatments }, null, 1));
     return 0;
   }
@@ -252,6 +267,8 @@ function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): stri
     const text = n.toFixed(4);
     return Number(text) === 0 ? (0).toFixed(4) : text; // no -0.0000
   };
+  // a continuous outcome's effect may be on any scale: below 1, four significant digits rather than 0.0004
+  const effect = (n: number) => (model.outcome === 'binary' || Number.isNaN(n) || Math.abs(n) >= 1 || n === 0 ? f(n) : n.toPrecision(4));
   const rows = evaluation.treatments.map((e) => [
     e.treatment,
     String(e.rows),
@@ -261,8 +278,8 @@ function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): stri
     f(e.upliftAt10),
     f(e.upliftAt20),
     f(e.upliftAt30),
-    f(e.ate.ate),
-    `[${f(e.ate.ciLow)}, ${f(e.ate.ciHigh)}]`,
+    effect(e.ate.ate),
+    `[${effect(e.ate.ciLow)}, ${effect(e.ate.ciHigh)}]`,
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ');
