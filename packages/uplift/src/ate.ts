@@ -26,29 +26,40 @@ function interval(ate: number, se: number, method: AteEstimate['method']): AteEs
   return { ate, standardError: se, ciLow: ate - Z95 * se, ciHigh: ate + Z95 * se, method };
 }
 
-/** Per arm (index 0 control, 1 treated) the count, sum and sum of squares of `y` over `rows` (default all). */
+/** Per arm (index 0 control, 1 treated) the count and sum of `y` over `rows` (default all), and whether it is one value. */
 function armSums(y: ArrayLike<number>, t: ArrayLike<number>, rows?: ArrayLike<number>) {
   const sums = [0, 0];
-  const squares = [0, 0];
   const counts = [0, 0];
+  const first = [Number.NaN, Number.NaN];
+  const constant = [true, true];
   const n = rows ? rows.length : y.length;
   for (let r = 0; r < n; r++) {
     const i = rows ? rows[r]! : r;
     const g = t[i] === 1 ? 1 : 0;
     sums[g] = sums[g]! + y[i]!;
-    squares[g] = squares[g]! + y[i]! * y[i]!;
+    if (counts[g] === 0) first[g] = y[i]!;
+    else if (y[i] !== first[g]) constant[g] = false;
     counts[g] = counts[g]! + 1;
   }
-  return { sums, squares, counts };
+  return { sums, counts, first, constant };
 }
 
 export function differenceInMeans(y: ArrayLike<number>, t: ArrayLike<number>, rows?: ArrayLike<number>): AteEstimate {
-  const { sums, squares, counts } = armSums(y, t, rows);
+  const { sums, counts, first, constant } = armSums(y, t, rows);
   if (counts[0] === 0 || counts[1] === 0) return interval(Number.NaN, Number.NaN, 'difference-in-means');
-  const means = [sums[0]! / counts[0]!, sums[1]! / counts[1]!];
+  // an arm of one value has that mean exactly, where a sum of many copies carries rounding
+  const means = [0, 1].map((g) => (constant[g] ? first[g]! : sums[g]! / counts[g]!));
+  // deviations from the mean, not squares less n·mean², which loses every digit on a large baseline (1e9 + effect)
+  const deviations = [0, 0];
+  const n = rows ? rows.length : y.length;
+  for (let r = 0; r < n; r++) {
+    const i = rows ? rows[r]! : r;
+    const g = t[i] === 1 ? 1 : 0;
+    deviations[g] = deviations[g]! + (y[i]! - means[g]!) ** 2;
+  }
   // one row gives no estimate of its arm's variance: the interval is unknown, not of zero width
-  const variance = (g: number) => (counts[g]! > 1 ? (squares[g]! - counts[g]! * means[g]! ** 2) / (counts[g]! - 1) : Number.NaN);
-  const se = Math.sqrt(Math.max(0, variance(1)) / counts[1]! + Math.max(0, variance(0)) / counts[0]!);
+  const variance = (g: number) => (counts[g]! > 1 ? deviations[g]! / (counts[g]! - 1) : Number.NaN);
+  const se = Math.sqrt(variance(1) / counts[1]! + variance(0) / counts[0]!);
   return interval(means[1]! - means[0]!, se, 'difference-in-means');
 }
 

@@ -168,7 +168,12 @@ function growTree(
     treated += t[i]!;
   }
   const armsKept = (count: number, treatedCount: number) => treatedCount >= MIN_ARM_ROWS && count - treatedCount >= MIN_ARM_ROWS;
-  let best = { gain: 1e-15, column: -1, threshold: 0 };
+  // A split must lower the node's squared error by more than rounding: relative to that error, so that the rules do
+  // not depend on the outcome's scale (an absolute 1e-15 left one rule, "everyone", for spend × 1e-9).
+  const mean = total / rows.length;
+  let squaredError = 0;
+  for (const i of rows) squaredError += (target[i]! - mean) ** 2;
+  let best = { gain: Math.max(Number.MIN_VALUE, 1e-12 * squaredError), column: -1, threshold: 0 };
   levels.forEach(({ levels: values, level }, j) => {
     const count = new Int32Array(values.length + 1);
     for (let k = 0; k < rows.length; k++) count[level[rows[k]!]!]!++;
@@ -338,8 +343,10 @@ function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds, sh
  */
 export function formatEffect(value: number, scale: number, decimals = 1): string {
   const v = value * scale;
-  const text = Math.abs(v) >= 1e4 ? v.toPrecision(4) : v.toFixed(decimals);
-  if (Number(text) === 0) return (0).toFixed(decimals);
+  // beyond 6 decimals, the same precision in exponent notation (3.0e-9, not 0.0000000030)
+  const digits = Math.max(2, decimals + Math.floor(Math.log10(Math.abs(v))) + 1);
+  const text = Math.abs(v) >= 1e4 ? v.toPrecision(4) : decimals > 6 && v !== 0 ? v.toPrecision(Math.min(21, digits)) : v.toFixed(decimals);
+  if (Number(text) === 0) return decimals > 6 ? '0' : (0).toFixed(decimals);
   return text.startsWith('-') ? text : `+${text}`;
 }
 
@@ -351,7 +358,7 @@ function decimalsOf(effect: AteEstimate, scale: number): number {
   const width = (effect.ciHigh - effect.ciLow) * scale;
   const reference = width > 0 ? width : Math.abs(effect.ate * scale);
   if (!(reference > 0 && Number.isFinite(reference))) return 1;
-  return Math.min(12, Math.max(1, Math.ceil(-Math.log10(reference)) + 1));
+  return Math.min(100, Math.max(1, Math.ceil(-Math.log10(reference)) + 1));
 }
 
 /**

@@ -289,9 +289,8 @@ function ateIntervalNote(ate: AteEstimate, t: Uint8Array): string | undefined {
     for (const flag of t) treated += flag;
     return `the ATE has no interval: ${treated} treated and ${t.length - treated} control rows, and an arm of one row has no variance to estimate`;
   }
-  // AIPW's interval on such an outcome is 0 up to rounding
-  if (ate.ciHigh - ate.ciLow <= 1e-12 * Math.max(1, Math.abs(ate.ate)))
-    return "the ATE's interval has width 0: the outcome does not vary within either arm";
+  // exactly: an arm of one value has variance 0 (differenceInMeans), and AIPW is taken only when its SE is no larger
+  if (ate.ciHigh === ate.ciLow) return "the ATE's interval has width 0: the outcome does not vary within either arm";
   return undefined;
 }
 

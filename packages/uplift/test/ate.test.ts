@@ -32,6 +32,37 @@ describe('ATE', () => {
     }
   });
 
+  it('keeps its standard error on a large baseline, and gives exactly 0 and no rounding for arms of one value', () => {
+    const random = createRandom(4);
+    const t = Uint8Array.from({ length: 2000 }, (_, i) => i % 2);
+    const noise = Float64Array.from(t, (flag) => 2 * flag + random.next() - 0.5);
+    const plain = differenceInMeans(noise, t);
+    for (const offset of [1e9, 1e12, -1e9]) {
+      const shifted = differenceInMeans(
+        noise.map((v) => v + offset),
+        t,
+      );
+      // squares less n·mean² lost every digit here: a standard error of 0 on 1e9 + effect
+      assert.ok(Math.abs(shifted.standardError / plain.standardError - 1) < 1e-3, `${offset}: ${shifted.standardError}`);
+    }
+    const flat = differenceInMeans(
+      Float64Array.from(t, () => 7.1),
+      t,
+    );
+    assert.deepEqual([flat.ate, flat.standardError, flat.ciLow, flat.ciHigh], [0, 0, 0, 0]);
+    const step = differenceInMeans(
+      Float64Array.from(t, (flag) => (flag ? 7.4 : 7.1)),
+      t,
+    );
+    assert.equal(step.ate, 7.4 - 7.1);
+    assert.equal(step.ciLow, step.ciHigh);
+    const tiny = differenceInMeans(
+      noise.map((v) => v * 1e-13),
+      t,
+    );
+    assert.ok(Math.abs(tiny.standardError / (plain.standardError * 1e-13) - 1) < 1e-9);
+  });
+
   it('gives no interval, rather than one of zero width, when an arm of a continuous outcome has one row', () => {
     const estimate = differenceInMeans([3, 1, 2, 4], [1, 0, 0, 0]);
     assert.equal(estimate.ate, 3 - 7 / 3);

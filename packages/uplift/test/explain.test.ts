@@ -280,13 +280,25 @@ describe('explainUplift', () => {
     }
   });
 
+  it('finds the same rules whatever the scale of the effect', () => {
+    const { x, t, y, predict } = smallCampaign();
+    const conditions = [1, 1e-9, 1e-13, 1e9].map((scale) => {
+      const scaled = () => predict().map((v) => v * scale);
+      const spend = y.map((v) => v * scale);
+      const { rules } = explainUplift(scaled, { x, t, y: spend }, { seed: 1, maxDepth: 3, minShare: 0.05, outcome: 'continuous' });
+      return JSON.stringify(rules.map((r) => r.conditions));
+    });
+    assert.ok(JSON.parse(conditions[0]!).length >= 2, conditions[0]);
+    for (const other of conditions.slice(1)) assert.equal(other, conditions[0]);
+  });
+
   it("prints a rule's effect with as many decimals as its interval needs, so a small-scale outcome does not read 0.0", () => {
     const { x, t, y, predict } = smallCampaign();
-    for (const unitsPerDollar of [1, 1e-3, 1e-6]) {
+    for (const unitsPerDollar of [1, 1e-3, 1e-6, 1e-13]) {
       const spend = Float64Array.from(y, (v, i) => v * (10 + (i % 7)) * unitsPerDollar);
       const { rules } = explainUplift(predict, { x, t, y: spend }, { seed: 1, maxDepth: 2, minShare: 0.05, outcome: 'continuous' });
       for (const rule of rules) {
-        const [effect, low, high] = [...rule.text.split(': ')[1]!.matchAll(/[-+]?\d+\.\d+/g)].map((m) => Number(m[0]));
+        const [effect, low, high] = [...rule.text.split(': ')[1]!.matchAll(/[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g)].map((m) => Number(m[0]));
         // each printed number is the estimate to within half its last decimal, and the interval is not all zeros
         const half = (0.5 * (rule.effect.ciHigh - rule.effect.ciLow)) / 10;
         assert.ok(Math.abs(effect! - rule.effect.ate) <= half, rule.text);
