@@ -187,8 +187,15 @@ describe('aether uplift (end to end)', () => {
     assert.equal(text.code, 0, text.stderr);
     for (const arm of saved.arms) {
       assert.match(text.stdout, new RegExp(`^${arm.treatment} vs none: `, 'm'));
+      // a standard error below 0.005 pp keeps two significant digits rather than reading 0.00
       for (const driver of arm.explanation.importance)
-        assert.match(text.stdout, new RegExp(`^    ${driver.feature}: \\d+\\.\\d\\d ± \\d+\\.\\d\\d pp \\(\\d+% of the total\\)$`, 'm'));
+        assert.match(
+          text.stdout,
+          new RegExp(
+            `^    ${driver.feature}: \\d+\\.\\d\\d ± (\\d+\\.\\d\\d|0\\.00[1-9]\\d?|0\\.000\\d+|\\d\\.\\de-\\d+|0) pp \\(\\d+% of the total\\)$`,
+            'm',
+          ),
+        );
       for (const rule of arm.explanation.rules) assert.ok(text.stdout.includes(`    ${rule.text}\n`), rule.text);
     }
     const json = JSON.parse(aether('explain', '--model', model, '--json').stdout);

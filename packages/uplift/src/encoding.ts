@@ -44,10 +44,14 @@ export function headerIndex(header: readonly string[], name: string): number {
 
 /** A cell's text for a message, quoted; one longer than 60 characters is cut, so a huge cell does not flood stderr. */
 export function cellText(cell: string): string {
-  if (cell.length <= 60) return JSON.stringify(cell);
   const characters = Array.from(cell); // by code point, so an emoji is not cut in half
-  if (characters.length <= 60) return JSON.stringify(cell);
-  return `${JSON.stringify(characters.slice(0, 60).join('')).slice(0, -1)}…" (${characters.length} characters)`;
+  const shown = characters.length <= 60 ? cell : characters.slice(0, 60).join('');
+  // spaces that print like a space, or not at all, are written as escapes: "E-Mail\u00a0" is not "E-Mail "
+  const quoted = JSON.stringify(shown).replace(
+    /[\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return characters.length <= 60 ? quoted : `${quoted.slice(0, -1)}…" (${characters.length} characters)`;
 }
 
 /** A header for an error message: names that spaces at their ends, a comma or nothing at all would hide are quoted. */

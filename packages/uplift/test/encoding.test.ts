@@ -172,6 +172,9 @@ describe('feature encoding', () => {
     // cut by code point: an emoji is not split into half a surrogate pair, and characters are code points
     assert.equal(cellText(`${'a'.repeat(59)}😀😀`), `"${'a'.repeat(59)}😀…" (61 characters)`);
     assert.equal(cellText('😀'.repeat(40)), JSON.stringify('😀'.repeat(40)));
+    // a space that prints like one, or not at all, is shown as its escape
+    assert.equal(cellText('Womens E-Mail\u00a0'), '"Womens E-Mail\\u00a0"');
+    assert.equal(cellText('a\u200bb\ufeff'), '"a\\u200bb\\ufeff"');
     const schema = inferSchema({ header: ['age'], rows: [['30']] }, ['age']);
     assert.throws(
       () => encodeTable(schema, { header: ['age'], rows: [[huge]], lines: [2] }),

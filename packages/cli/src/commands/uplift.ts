@@ -183,7 +183,11 @@ function armSummary(model: UpliftModel, arm: UpliftModel['arms'][number], show: 
   const binary = model.outcome === 'binary';
   const unit = binary ? ' pp' : '';
   const scale = binary ? pct : (n: number) => n.toPrecision(4);
-  const size = binary ? (n: number) => (n * 100).toFixed(2) : (n: number) => n.toPrecision(3); // unsigned
+  // unsigned; a standard error below the last printed digit keeps two significant digits rather than reading 0.00
+  const size = (n: number) => {
+    const v = binary ? n * 100 : n;
+    return binary && Math.abs(v) >= 0.005 ? v.toFixed(2) : v === 0 ? '0' : v.toPrecision(binary ? 2 : 3);
+  };
   const { slope, slopeEstimate } = arm.selection.calibration;
   const lines = [
     `${arm.treatment} vs ${model.control}: ${arm.selection.winner}`,
@@ -200,7 +204,8 @@ function armSummary(model: UpliftModel, arm: UpliftModel['arms'][number], show: 
   }
   const drivers = arm.explanation.importance.slice(0, show.drivers);
   if (drivers.length > 0) {
-    lines.push('  drivers (mean change of the predicted uplift when the feature is shuffled, ± its standard error):');
+    const errors = drivers.some((d) => d.standardError !== undefined) ? ', ± its standard error' : '';
+    lines.push(`  drivers (mean change of the predicted uplift when the feature is shuffled${errors}):`);
     for (const d of drivers) {
       const error = d.standardError === undefined ? '' : ` ± ${size(d.standardError)}`; // files before 2026-12-04 lack it
       lines.push(`    ${d.feature}: ${size(d.importance)}${error}${unit} (${(d.share * 100).toFixed(0)}% of the total)`);
@@ -267,7 +272,7 @@ function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): stri
     const text = n.toFixed(4);
     return Number(text) === 0 ? (0).toFixed(4) : text; // no -0.0000
   };
-  // a continuous outcome's effect may be on any scale: below 1, four significant digits rather than 0.0004
+  // a continuous outcome's effects (uplift@k, ATE) may be on any scale: below 1, four significant digits, not 0.0004
   const effect = (n: number) => (model.outcome === 'binary' || Number.isNaN(n) || Math.abs(n) >= 1 || n === 0 ? f(n) : n.toPrecision(4));
   const rows = evaluation.treatments.map((e) => [
     e.treatment,
@@ -275,9 +280,9 @@ function evaluationTable(model: UpliftModel, evaluation: UpliftEvaluation): stri
     f(e.qini),
     f(e.qiniStandardError),
     f(e.auuc),
-    f(e.upliftAt10),
-    f(e.upliftAt20),
-    f(e.upliftAt30),
+    effect(e.upliftAt10),
+    effect(e.upliftAt20),
+    effect(e.upliftAt30),
     effect(e.ate.ate),
     `[${effect(e.ate.ciLow)}, ${effect(e.ate.ciHigh)}]`,
   ]);
