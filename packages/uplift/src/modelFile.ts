@@ -54,6 +54,41 @@ function field<T>(o: Json, key: string, path: string, check: (v: unknown) => v i
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+/** A number in a report; JSON writes NaN (an undefined Qini, an interval of a one-row arm) as null. */
+const isFigure = (v: unknown): v is number | null => v === null || typeof v === 'number';
+
+/**
+ * The fields of an arm's reports that `explain` and `fit`'s summary print: a file edited by hand fails here, naming
+ * the field, rather than printing `undefined` or stopping on a TypeError. The rest is carried as written.
+ */
+function checkReports(arm: Json, path: string): void {
+  const figures = (o: Json, at: string, keys: readonly string[]) => {
+    for (const key of keys) field(o, key, at, isFigure, 'a number');
+  };
+  const selection = object(arm.selection, `${path}.selection`);
+  field(selection, 'winner', `${path}.selection`, isString, 'a string');
+  figures(object(selection.calibration, `${path}.selection.calibration`), `${path}.selection.calibration`, ['slope', 'slopeEstimate']);
+  figures(object(arm.holdout, `${path}.holdout`), `${path}.holdout`, ['qini', 'qiniStandardError']);
+  figures(object(arm.ate, `${path}.ate`), `${path}.ate`, ['ate', 'ciLow', 'ciHigh']);
+  const explanation = object(arm.explanation, `${path}.explanation`);
+  const importance = field(explanation, 'importance', `${path}.explanation`, Array.isArray, 'an array');
+  importance.forEach((raw, i) => {
+    const at = `${path}.explanation.importance[${i}]`;
+    const entry = object(raw, at);
+    field(entry, 'feature', at, isString, 'a string');
+    figures(entry, at, ['importance', 'share']);
+    if (entry.standardError !== undefined) figures(entry, at, ['standardError']);
+  });
+  const rules = field(explanation, 'rules', `${path}.explanation`, Array.isArray, 'an array');
+  rules.forEach((raw, i) => {
+    const at = `${path}.explanation.rules[${i}]`;
+    field(object(raw, at), 'text', at, isString, 'a string');
+  });
+  if (arm.distillation !== undefined) {
+    const at = `${path}.distillation`;
+    figures(object(arm.distillation, at), at, ['teacherSqlBytes', 'sqlBytes', 'spearman', 'teacherQini', 'qini']);
+  }
+}
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isSeed = (v: unknown): v is number => isCount(v) && v <= MAX_SEED;
 const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
@@ -87,7 +122,8 @@ export function parseModelFile(value: unknown): UpliftModel {
     arms: arms.map((raw, k) => {
       const path = `arms[${k}]`;
       const arm = object(raw, path);
-      // Reports are carried as written; only what prediction needs is checked deeply.
+      // What prediction needs is checked deeply, the reports as far as they are printed.
+      checkReports(arm, path);
       return {
         treatment: field(arm, 'treatment', path, isString, 'a string'),
         rows: object(arm.rows, `${path}.rows`) as { treated: number; control: number },

@@ -245,6 +245,46 @@ describe('uplift model', () => {
     }
   });
 
+  it('refuses an edited report that explain would print as undefined, naming the field, and keeps null figures', () => {
+    const json = JSON.parse(JSON.stringify(modelToJSON(model))) as { arms: Record<string, Record<string, unknown>>[] };
+    const edited = (edit: (arm: Record<string, Record<string, unknown>>) => void) => {
+      const copy = JSON.parse(JSON.stringify(json)) as typeof json;
+      edit(copy.arms[0]!);
+      return () => parseModelFile(copy);
+    };
+    assert.throws(
+      edited((arm) => delete arm.explanation!.importance),
+      /^Error: model file: arms\[0\]\.explanation\.importance must be an array$/,
+    );
+    assert.throws(
+      edited((arm) => ((arm.explanation!.rules as { text: unknown }[])[0]!.text = null)),
+      /arms\[0\]\.explanation\.rules\[0\]\.text must be a string/,
+    );
+    assert.throws(
+      edited((arm) => ((arm.explanation!.importance as { share: unknown }[])[1]!.share = 'big')),
+      /importance\[1\]\.share must be a number/,
+    );
+    assert.throws(
+      edited((arm) => delete arm.selection!.winner),
+      /arms\[0\]\.selection\.winner must be a string/,
+    );
+    assert.throws(
+      edited((arm) => (arm.ate!.ate = '0.1')),
+      /arms\[0\]\.ate\.ate must be a number/,
+    );
+    assert.throws(
+      edited((arm) => (arm.distillation = { sqlBytes: 5 })),
+      /arms\[0\]\.distillation\.teacherSqlBytes must be a number/,
+    );
+    // NaN is written as null (a one-row arm's interval): that loads
+    assert.ok(
+      edited((arm) => {
+        arm.ate!.ciLow = null;
+        arm.holdout!.qini = null;
+      })(),
+    );
+  });
+
   it('refuses an arm it cannot learn from, naming the treatment, the outcome and what is missing', async () => {
     const table = campaignTable(600, 4);
     const input = fitInput(table);

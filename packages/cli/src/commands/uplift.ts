@@ -92,7 +92,9 @@ function reportEmpty(schema: FeatureSchema, withValues: ReadonlySet<string>, row
   console.error(`note: ${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty on every row, scored as missing`);
 }
 
-const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}`;
+/** A report's figure, which a model file holds as null where it was NaN (an undefined Qini), as text. */
+const pct = (v: number | null) => (v === null || Number.isNaN(v) ? 'n/a' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}`);
+const fixed = (v: number | null, digits: number) => (v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
 
 async function runFit(argv: string[]): Promise<number> {
   const v = options(argv, {
@@ -182,33 +184,36 @@ async function runFit(argv: string[]): Promise<number> {
 function armSummary(model: UpliftModel, arm: UpliftModel['arms'][number], show: { rules: number; drivers: number }): string {
   const binary = model.outcome === 'binary';
   const unit = binary ? ' pp' : '';
-  const scale = binary ? pct : (n: number) => n.toPrecision(4);
+  const scale = binary ? pct : (n: number | null) => (n === null || Number.isNaN(n) ? 'n/a' : n.toPrecision(4));
   // unsigned; a standard error below the last printed digit keeps two significant digits rather than reading 0.00
-  const size = (n: number) => {
+  const size = (n: number | null) => {
+    if (n === null || Number.isNaN(n)) return 'n/a';
     const v = binary ? n * 100 : n;
     return binary && Math.abs(v) >= 0.005 ? v.toFixed(2) : v === 0 ? '0' : v.toPrecision(binary ? 2 : 3);
   };
   const { slope, slopeEstimate } = arm.selection.calibration;
   const lines = [
     `${arm.treatment} vs ${model.control}: ${arm.selection.winner}`,
-    `  inner-validation Qini ${arm.holdout.qini.toFixed(4)} ± ${arm.holdout.qiniStandardError.toFixed(4)} (optimistic: chosen on these folds)`,
-    `  effect sizes shrunk toward the ATE by calibration: slope ${slope.toFixed(2)} (estimated ${slopeEstimate.toFixed(2)}; 1 = as predicted)`,
+    `  inner-validation Qini ${fixed(arm.holdout.qini, 4)} ± ${fixed(arm.holdout.qiniStandardError, 4)} (optimistic: chosen on these folds)`,
+    `  effect sizes shrunk toward the ATE by calibration: slope ${fixed(slope, 2)} (estimated ${fixed(slopeEstimate, 2)}; 1 = as predicted)`,
     `  ATE ${scale(arm.ate.ate)}${unit} (95% CI ${scale(arm.ate.ciLow)} to ${scale(arm.ate.ciHigh)})`,
   ];
   const d = arm.distillation;
   if (d) {
     const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
     lines.push(
-      `  served distilled: its SQL was ${kb(d.teacherSqlBytes)}, over the limit; the distilled model's is ${kb(d.sqlBytes)}, Spearman ${d.spearman.toFixed(3)} with it on the training rows (Qini there ${d.teacherQini.toFixed(4)} → ${d.qini.toFixed(4)})`,
+      `  served distilled: its SQL was ${kb(d.teacherSqlBytes)}, over the limit; the distilled model's is ${kb(d.sqlBytes)}, Spearman ${fixed(d.spearman, 3)} with it on the training rows (Qini there ${fixed(d.teacherQini, 4)} → ${fixed(d.qini, 4)})`,
     );
   }
   const drivers = arm.explanation.importance.slice(0, show.drivers);
   if (drivers.length > 0) {
-    const errors = drivers.some((d) => d.standardError !== undefined) ? ', ± its standard error' : '';
+    const errors = drivers.some((d) => d.standardError !== undefined && d.standardError !== null) ? ', ± its standard error' : '';
     lines.push(`  drivers (mean change of the predicted uplift when the feature is shuffled${errors}):`);
     for (const d of drivers) {
-      const error = d.standardError === undefined ? '' : ` ± ${size(d.standardError)}`; // files before 2026-12-04 lack it
-      lines.push(`    ${d.feature}: ${size(d.importance)}${error}${unit} (${(d.share * 100).toFixed(0)}% of the total)`);
+      const error = d.standardError === undefined || d.standardError === null ? '' : ` ± ${size(d.standardError)}`; // files before 2026-12-04 lack it
+      lines.push(
+        `    ${d.feature}: ${size(d.importance)}${error}${unit} (${d.share === null ? 'n/a' : `${(d.share * 100).toFixed(0)}%`} of the total)`,
+      );
     }
   }
   const rules = arm.explanation.rules.slice(0, show.rules);
