@@ -11,7 +11,7 @@ import { encodedNames, type FeatureSchema } from './encoding.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { descendingOrder } from './metrics.ts';
 import { createRandom } from './random.ts';
-import { gather, indices } from './tabulate.ts';
+import { gather, indices, tabulate } from './tabulate.ts';
 
 export type FeatureImportance = {
   feature: string;
@@ -84,15 +84,13 @@ export function permutationImportance(
     const shuffled = sample.columns.map((column, j) => (columns.includes(j) ? gather(column, permutation) : column));
     const predicted = predict(featureMatrix(sample.names, shuffled));
     const n = predicted.length;
+    const change = tabulate(new Float64Array(n), (i) => Math.abs(predicted[i]! - base[i]!));
     let sum = 0;
-    let squares = 0;
-    for (let i = 0; i < n; i++) {
-      const change = Math.abs(predicted[i]! - base[i]!);
-      sum += change;
-      squares += change * change;
-    }
+    for (let i = 0; i < n; i++) sum += change[i]!;
     const importance = sum / Math.max(1, n);
-    const variance = n > 1 ? Math.max(0, squares - n * importance * importance) / (n - 1) : Number.NaN;
+    let deviations = 0; // from the mean, which keeps its digits where squares less n·mean² would not
+    for (let i = 0; i < n; i++) deviations += (change[i]! - importance) ** 2;
+    const variance = n > 1 ? deviations / (n - 1) : Number.NaN;
     return { feature, importance, standardError: Math.sqrt(variance / n) };
   });
   const total = raw.reduce((a, r) => a + r.importance, 0);
@@ -302,15 +300,15 @@ type ThresholdText = (column: string, threshold: number) => string;
 
 type Phrase = { column: string; lower?: number; upper?: number; orMissing?: boolean; flag?: 0 | 1; is?: string; isNot: string[] };
 
-function phraseText(p: Phrase, thresholdText: (threshold: number) => string): string {
+function phraseText(p: Phrase, shown: (threshold: number) => string): string {
   if (p.is !== undefined) return `${p.column} is ${p.is}`;
   if (p.isNot.length === 1) return `${p.column} is not ${p.isNot[0]}`;
   if (p.isNot.length > 1) return `${p.column} is none of ${p.isNot.join(', ')}`;
   if (p.flag !== undefined) return `${p.column} is ${p.flag}`;
-  if (p.lower !== undefined && p.upper !== undefined) return `${thresholdText(p.lower)} < ${p.column} ≤ ${thresholdText(p.upper)}`;
-  if (p.lower === undefined) return `${p.column} ≤ ${thresholdText(p.upper!)}`;
+  if (p.lower !== undefined && p.upper !== undefined) return `${shown(p.lower)} < ${p.column} ≤ ${shown(p.upper)}`;
+  if (p.lower === undefined) return `${p.column} ≤ ${shown(p.upper!)}`;
   // an upper bound leaves the missing values out; a lower bound alone keeps them
-  return p.orMissing ? `(${p.column} > ${thresholdText(p.lower)} or ${p.column} is missing)` : `${p.column} > ${thresholdText(p.lower)}`;
+  return p.orMissing ? `(${p.column} > ${shown(p.lower)} or ${p.column} is missing)` : `${p.column} > ${shown(p.lower)}`;
 }
 
 /** The rule's `where`: one phrase per column or string feature, joined by "and". */
@@ -338,8 +336,9 @@ function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds, sh
 }
 
 /**
- * `+6.1`, `-2.0`, `+1.368e+9` (four digits from 10,000 on); an effect that rounds to zero prints `0.0` (never `-0.0`,
- * which read as a sign the data lack).
+ * `+6.1`, `-2.0`, `+1.368e+9` (four digits from 10,000 on), with `decimals` decimals (`+0.00076`), in exponent
+ * notation beyond 6 (`+3.0e-9`); an effect that rounds to zero prints `0.0` (never `-0.0`, which read as a sign the
+ * data lack).
  */
 export function formatEffect(value: number, scale: number, decimals = 1): string {
   const v = value * scale;
