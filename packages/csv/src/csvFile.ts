@@ -5,10 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { type CsvTable, checkHeader, checkWidth } from './csv.ts';
 import { CsvError, type CsvRecord, type CsvTokenizer, createCsvTokenizer } from './csvTokenizer.ts';
-import { invalidUtf8At, notUtf8, utf8SequenceLength } from './utf8.ts';
-
-// ignoreBOM keeps a U+FEFF that begins a chunk's text (each decode starts afresh): the tokenizer drops the file's BOM.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+import { invalidUtf8At, notUtf8, strictUtf8, utf8SequenceLength } from './utf8.ts';
 
 export async function* csvRecords(path: string): AsyncGenerator<CsvRecord> {
   const tokenizer = createCsvTokenizer();
@@ -46,10 +43,10 @@ function rejectUtf16(start: Uint8Array): void {
 function* pushUtf8(bytes: Uint8Array, tokenizer: CsvTokenizer): Generator<CsvRecord> {
   let text: string;
   try {
-    text = utf8.decode(bytes);
+    text = strictUtf8.decode(bytes);
   } catch {
     const bad = invalidUtf8At(bytes);
-    yield* tokenizer.push(utf8.decode(bytes.subarray(0, bad)));
+    yield* tokenizer.push(strictUtf8.decode(bytes.subarray(0, bad)));
     throw tokenizer.errorHere(notUtf8(bytes, bad));
   }
   yield* tokenizer.push(text);

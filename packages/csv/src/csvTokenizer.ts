@@ -2,7 +2,8 @@
  * The one RFC 4180 CSV tokenizer: a state machine fed text in chunks of any size (a whole file, or a stream's
  * pieces), emitting each record with the line it starts on. Handles quoted fields with "" escapes and embedded line
  * breaks, a leading BOM, CRLF, LF or CR line ends, and a last record without a final newline; blank lines are not
- * records, but in a file whose header has one column each is a record of one empty field. Errors are CsvErrors naming the line and the column (by its header name once the first record is read).
+ * records, but in a file whose header has one column each is a record of one empty field. Errors are CsvErrors
+ * naming the line and the column (by its header name once the first record is read).
  */
 
 export type CsvRecord = { line: number; fields: string[] };

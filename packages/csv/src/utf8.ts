@@ -3,6 +3,12 @@
  * U+FFFD, which would merge distinct values (Latin-1 "Café" and "Cafè" would both read "Caf\uFFFD").
  */
 
+/**
+ * A decoder that throws on a byte that is not UTF-8 (then invalidUtf8At finds it). ignoreBOM keeps a U+FEFF that
+ * begins the text (each decode starts afresh), for the caller to drop where it is the file's BOM.
+ */
+export const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** The length of the UTF-8 sequence that `lead` begins, or 0 when no valid sequence begins with it. */
 export function utf8SequenceLength(lead: number): number {
   if (lead < 0x80) return 1;

@@ -221,18 +221,26 @@ export const RESERVED_PREFIX = '__treated';
  * beside the string feature `channel` would be confused with its one-hot column for "Web" (in the model, its SQL and
  * its explanation); and a name starting with RESERVED_PREFIX with the S-learner's own columns.
  */
-function checkNames(schema: FeatureSchema): FeatureSchema {
+/** A name as SQL tells it from others: case aside, and (as headerIndex reads names) spaces around it aside. */
+export const foldedName = (name: string) => name.trim().toLowerCase();
+
+/** The first two different `values` whose foldedName is one, if any. */
+export function foldedClash(values: Iterable<string>): [string, string] | undefined {
   const byFolded = new Map<string, string>();
-  for (const { name } of schema.features) {
-    // spaces around a name as well: headerIndex would read both features from one column
-    const folded = name.trim().toLowerCase();
-    const other = byFolded.get(folded);
-    if (other !== undefined && other !== name)
-      throw new Error(
-        `features "${other}" and "${name}" differ only in case or in spaces around them, which SQL column names do not: rename one of them`,
-      );
-    byFolded.set(folded, name);
+  for (const value of values) {
+    const other = byFolded.get(foldedName(value));
+    if (other !== undefined && other !== value) return [other, value];
+    byFolded.set(foldedName(value), value);
   }
+  return undefined;
+}
+
+function checkNames(schema: FeatureSchema): FeatureSchema {
+  const clash = foldedClash(schema.features.map((f) => f.name));
+  if (clash)
+    throw new Error(
+      `features "${clash[0]}" and "${clash[1]}" differ only in case or in spaces around them, which SQL column names do not: rename one of them`,
+    );
   const owner = new Map<string, string>();
   for (const f of schema.features) {
     for (const name of encodedNames({ features: [f] })) {
@@ -290,7 +298,6 @@ export function encodeTable(schema: FeatureSchema, table: StringTable): FeatureM
   return featureMatrix(names, columns);
 }
 
-/** A string feature's value that the schema has no category for (scored as all zeros), and on how many rows. */
 /** The numeric features of `schema` that hold a value (not missing) on at least one row of `x`, encoded with it. */
 export function numericFeaturesWithValues(schema: FeatureSchema, x: FeatureMatrix): string[] {
   return schema.features.flatMap((f) => {
@@ -300,6 +307,7 @@ export function numericFeaturesWithValues(schema: FeatureSchema, x: FeatureMatri
   });
 }
 
+/** A string feature's value that the schema has no category for (scored as all zeros), and on how many rows. */
 export type UnseenCategory = { feature: string; value: string; rows: number };
 
 /** The values of `table`'s string features that the schema did not see at fit time, most frequent first per feature. */

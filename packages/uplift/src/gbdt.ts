@@ -288,8 +288,7 @@ function initialScore(y: Float64Array, weights: Float64Array | undefined, object
   return Math.log(p / (1 - p));
 }
 
-/** Mean log-loss ('binary', from margins) or mean squared error ('regression'). */
-/** The mean loss of `margin` against `y`, weighted by `weights` when given. */
+/** Mean log-loss ('binary', from margins) or mean squared error ('regression'), weighted by `weights` when given. */
 export function meanLoss(objective: Objective, y: Float64Array, margin: Float64Array, weights?: Float64Array): number {
   let total = 0;
   let totalWeight = 0;

@@ -6,7 +6,7 @@
 import { type AteEstimate, aipwAte } from './ate.ts';
 import { AUTO_SELECT_DEFAULTS, type AutoSelectionReport, autoSelect, defaultCandidates, learnerCandidates } from './autoSelect.ts';
 import { type Distillation, withinSqlLimit } from './distil.ts';
-import { cellText, encodedNames, type FeatureSchema } from './encoding.ts';
+import { cellText, encodedNames, type FeatureSchema, foldedClash } from './encoding.ts';
 import { type Explanation, explainUplift } from './explain.ts';
 import { checkMatrix, type FeatureMatrix, sharedColumn, takeRows } from './matrix.ts';
 import type { ArmData, CateModel, LearnerSpec, OutcomeType } from './metaLearners.ts';
@@ -91,16 +91,11 @@ export function treatmentValues(treatment: readonly string[], control: string): 
  * two treatments: "No E-Mail " beside "No E-Mail" became an arm fitted against the control.
  */
 function checkTreatmentValues(values: readonly string[], column: string): void {
-  const byFolded = new Map<string, string>();
-  for (const value of values) {
-    const folded = value.trim().toLowerCase();
-    const other = byFolded.get(folded);
-    if (other !== undefined)
-      throw new Error(
-        `column "${column}" holds ${cellText(other)} and ${cellText(value)}, which differ only in case or in spaces around them: make them one value, or name them apart`,
-      );
-    byFolded.set(folded, value);
-  }
+  const clash = foldedClash(values);
+  if (clash)
+    throw new Error(
+      `column "${column}" holds ${cellText(clash[0])} and ${cellText(clash[1])}, which differ only in case or in spaces around them: make them one value, or name them apart`,
+    );
 }
 
 export function armRows(treatment: readonly string[], control: string, value: string): { rows: Int32Array; t: Uint8Array } {
@@ -198,16 +193,15 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
     const folds = input.folds ?? AUTO_SELECT_DEFAULTS.folds;
     const problem = armProblem(t, data.y, outcome, folds);
     if (problem) throw new Error(`${armName}: ${problem}`);
-    // Every arm takes the seed itself, so that an arm's model is the one it would get fitted alone: with a seed by
-    // position, adding or renaming a treatment that sorts earlier changed the models of the arms after it.
-    const armSeed = seed;
     const repeats = input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.repeats : 1;
     const started = performance.now();
     input.onProgress?.(
       `fitting "${value}" against "${control}" (${a + 1} of ${treatments.length}): ${t.length} rows, ${candidates.length} candidates × ${folds * repeats} inner fits`,
     );
+    // Every arm takes the seed itself, so that an arm's model is the one it would get fitted alone: with a seed by
+    // position, adding or renaming a treatment that sorts earlier changed the models of the arms after it.
     const selection = await autoSelect(candidates, data, {
-      seed: armSeed,
+      seed,
       folds,
       repeats,
       steps: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.steps : 1,
@@ -217,7 +211,7 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
     });
     let treated = 0;
     for (const flag of t) treated += flag;
-    const { model: cate, distillation } = withinSqlLimit(selection.model, data.x, data, columns, armSeed);
+    const { model: cate, distillation } = withinSqlLimit(selection.model, data.x, data, columns, seed);
     input.onProgress?.(`  chose ${selection.report.winner} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     arms.push({
       treatment: value,
@@ -225,10 +219,10 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
       cate,
       ...(distillation ? { distillation } : {}),
       selection: selection.report,
-      ate: aipwAte(data, { seed: armSeed }),
-      holdout: armMetrics(data.y, selection.oof, t, armSeed),
+      ate: aipwAte(data, { seed }),
+      holdout: armMetrics(data.y, selection.oof, t, seed),
       explanation: explainUplift((m) => cate.predict(m), data, {
-        seed: armSeed,
+        seed,
         schema: input.schema,
         outcomeName: input.outcomeColumn,
         outcome,

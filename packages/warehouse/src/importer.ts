@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import type { TableDefinition } from '@aether/contracts/warehouse';
 import { csvRecords } from '@aether/csv/csvFile';
 import { CsvError, type CsvRecord } from '@aether/csv/csvTokenizer';
-import { invalidUtf8At, notUtf8 } from '@aether/csv/utf8';
+import { invalidUtf8At, notUtf8, strictUtf8 } from '@aether/csv/utf8';
 import { columnsOf } from './columns.ts';
 import { createDuckDbWarehouse } from './duckdbWarehouse.ts';
 import { cellFromText, validateRow } from './rowValidation.ts';
@@ -153,8 +153,8 @@ async function* csvRows(table: TableDefinition, file: string): AsyncGenerator<So
 }
 
 // Lines are split on Latin-1 text (one character per byte, so no byte is lost or replaced), then each is decoded as
-// strict UTF-8, so that a byte that is not UTF-8 is reported on its line rather than replaced by U+FFFD.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// strict UTF-8, so that a byte that is not UTF-8 is reported on its line rather than replaced by U+FFFD; only a line
+// that fails is searched for the byte.
 
 async function* ndjsonRows(file: string): AsyncGenerator<SourceRow> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'latin1' }), crlfDelay: Number.POSITIVE_INFINITY });
@@ -162,12 +162,14 @@ async function* ndjsonRows(file: string): AsyncGenerator<SourceRow> {
   for await (const bytesAsText of lines) {
     line += 1;
     const bytes = Buffer.from(bytesAsText, 'latin1');
-    const bad = invalidUtf8At(bytes);
-    if (bad >= 0) {
+    let text: string;
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      const bad = invalidUtf8At(bytes);
       yield { line, row: {}, issues: [{ column: null, message: `byte ${bad + 1} of the line: ${notUtf8(bytes, bad)}` }] };
       continue;
     }
-    let text = utf8.decode(bytes);
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') continue;
     try {

@@ -92,9 +92,11 @@ function reportEmpty(schema: FeatureSchema, withValues: ReadonlySet<string>, row
   console.error(`note: ${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty on every row, scored as missing`);
 }
 
-/** A report's figure, which a model file holds as null where it was NaN (an undefined Qini), as text. */
-const pct = (v: number | null) => (v === null || Number.isNaN(v) ? 'n/a' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}`);
-const fixed = (v: number | null, digits: number) => (v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
+/** A report's figure as text; a model file holds null where it was NaN (an undefined Qini), and both read n/a. */
+const figure = (v: number | null | undefined, format: (v: number) => string) =>
+  v === null || v === undefined || Number.isNaN(v) ? 'n/a' : format(v);
+const pct = (v: number | null) => figure(v, (n) => `${n >= 0 ? '+' : ''}${(n * 100).toFixed(2)}`);
+const fixed = (v: number | null, digits: number) => figure(v, (n) => n.toFixed(digits));
 
 async function runFit(argv: string[]): Promise<number> {
   const v = options(argv, {
@@ -184,13 +186,13 @@ async function runFit(argv: string[]): Promise<number> {
 function armSummary(model: UpliftModel, arm: UpliftModel['arms'][number], show: { rules: number; drivers: number }): string {
   const binary = model.outcome === 'binary';
   const unit = binary ? ' pp' : '';
-  const scale = binary ? pct : (n: number | null) => (n === null || Number.isNaN(n) ? 'n/a' : n.toPrecision(4));
+  const scale = binary ? pct : (v: number | null) => figure(v, (n) => n.toPrecision(4));
   // unsigned; a standard error below the last printed digit keeps two significant digits rather than reading 0.00
-  const size = (n: number | null) => {
-    if (n === null || Number.isNaN(n)) return 'n/a';
-    const v = binary ? n * 100 : n;
-    return binary && Math.abs(v) >= 0.005 ? v.toFixed(2) : v === 0 ? '0' : v.toPrecision(binary ? 2 : 3);
-  };
+  const size = (value: number | null) =>
+    figure(value, (n) => {
+      const v = binary ? n * 100 : n;
+      return binary && Math.abs(v) >= 0.005 ? v.toFixed(2) : v === 0 ? '0' : v.toPrecision(binary ? 2 : 3);
+    });
   const { slope, slopeEstimate } = arm.selection.calibration;
   const lines = [
     `${arm.treatment} vs ${model.control}: ${arm.selection.winner}`,
@@ -207,12 +209,15 @@ function armSummary(model: UpliftModel, arm: UpliftModel['arms'][number], show: 
   }
   const drivers = arm.explanation.importance.slice(0, show.drivers);
   if (drivers.length > 0) {
-    const errors = drivers.some((d) => d.standardError !== undefined && d.standardError !== null) ? ', ± its standard error' : '';
-    lines.push(`  drivers (mean change of the predicted uplift when the feature is shuffled${errors}):`);
+    // files written before 2026-12-04 have no standard error
+    const hasError = (d: (typeof drivers)[number]) => d.standardError !== undefined && d.standardError !== null;
+    lines.push(
+      `  drivers (mean change of the predicted uplift when the feature is shuffled${drivers.some(hasError) ? ', ± its standard error' : ''}):`,
+    );
     for (const d of drivers) {
-      const error = d.standardError === undefined || d.standardError === null ? '' : ` ± ${size(d.standardError)}`; // files before 2026-12-04 lack it
+      const error = hasError(d) ? ` ± ${size(d.standardError)}` : '';
       lines.push(
-        `    ${d.feature}: ${size(d.importance)}${error}${unit} (${d.share === null ? 'n/a' : `${(d.share * 100).toFixed(0)}%`} of the total)`,
+        `    ${d.feature}: ${size(d.importance)}${error}${unit} (${figure(d.share, (n) => `${(n * 100).toFixed(0)}%`)} of the total)`,
       );
     }
   }

@@ -9,6 +9,7 @@ import {
   encodedNames,
   encodeTable,
   type FeatureSchema,
+  foldedName,
   headerIndex,
   headerText,
   mergeUnseen,
@@ -87,9 +88,8 @@ function featureScan(table: CsvTable, path: string, treatmentColumn: string, out
   const labels = [headerName(table, treatmentColumn, 'treatment', path), headerName(table, outcomeColumn, 'outcome', path)];
   if (labels[0] === labels[1]) throw new UsageError(`--treatment and --outcome name the same column "${labels[1]}"`);
   const features = listed?.map((name) => headerName(table, name, 'feature', path)) ?? table.header.filter((name) => !labels.includes(name));
-  const folded = (name: string) => name.trim().toLowerCase();
   for (const feature of features) {
-    const label = labels.findIndex((name) => folded(name) === folded(feature));
+    const label = labels.findIndex((name) => foldedName(name) === foldedName(feature));
     if (label < 0) continue;
     const what = label === 0 ? 'treatment' : 'outcome';
     if (labels[label] === feature) throw new UsageError(`--features must not include the ${what} column "${feature}"`);
