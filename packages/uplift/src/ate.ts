@@ -101,7 +101,7 @@ export function differenceInProportions(y: ArrayLike<number>, t: ArrayLike<numbe
  * does for a 0/1 outcome that is one value on all of an arm's rows. Otherwise it returns AIPW when its standard error
  * is no larger than that plain estimate's, and the plain one otherwise: AIPW's adjustment gains only where the
  * features predict the outcome well for the rows there are, and costs precision elsewhere (packages/uplift/README.md,
- * "ATE").
+ * "Effects, intervals and explanations").
  */
 const MIN_ROWS_PER_FOLD = 2;
 
