@@ -37,7 +37,7 @@ ORDER BY f.trigger_id, f.campaign_id, f.customer_id`;
 export type TrainingFrame = {
   /** Feature columns, in query order. */
   features: string[];
-  /** Feature cells as strings (the uplift encoder's input): numbers as text, booleans as 1/0, null as ''. */
+  /** Feature cells as strings (the uplift encoder's input): numbers as text, booleans as true/false, null as ''. */
   table: StringTable;
   campaignId: string[];
   customerId: string[];
@@ -51,7 +51,7 @@ export type TrainingFrame = {
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'boolean') return value ? 'true' : 'false'; // a boolean feature, whose SQL reads a BOOL column
   return String(value);
 }
 

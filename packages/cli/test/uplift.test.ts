@@ -219,6 +219,13 @@ describe('aether uplift (end to end)', () => {
       /served distilled: its SQL was 480\.0 KB, over the limit; the distilled model's is 62\.5 KB, Spearman 0\.963 with it on the training rows \(Qini there 0\.0670 → 0\.0648\)/,
     );
     assert.deepEqual(JSON.parse(aether('explain', '--model', distilled, '--json').stdout).treatments[0].distillation, report);
+    // figures the file holds as null (NaN) print n/a, the sizes too (they read "0.0 KB")
+    const unknown = { teacher: 'S[gbdt]', teacherSqlBytes: null, sqlBytes: null, spearman: null, teacherQini: null, qini: null };
+    writeFileSync(distilled, JSON.stringify({ ...saved, arms: saved.arms.map((arm: object) => ({ ...arm, distillation: unknown })) }));
+    assert.match(
+      aether('explain', '--model', distilled).stdout,
+      /its SQL was n\/a, over the limit; the distilled model's is n\/a, Spearman n\/a/,
+    );
     assert.equal(aether('explain').code, 2, 'no --model');
     assert.equal(aether('explain', '--model', model, '--data', test).code, 2, 'an option explain does not take');
   });
@@ -366,6 +373,32 @@ describe('aether uplift (end to end)', () => {
     const run = fit(withPurchase, join(dir, 'purchase.json'), '--learner', 't');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /warning: feature "purchased" is nonzero only where visit is 1 \(\d+ rows\), like an outcome measured after/);
+    // on a continuous outcome too: with spend as the outcome, the visit flag among the default features
+    const withSpend = join(dir, 'spend.csv');
+    writeFileSync(
+      withSpend,
+      lines.map((line, i) => `${line},${i === 0 ? 'spend' : line.endsWith(',1') && i % 3 ? 10 + (i % 17) : 0}`).join('\n'),
+    );
+    const spend = aether(
+      'fit',
+      '--data',
+      withSpend,
+      '--treatment',
+      'arm',
+      '--control',
+      'none',
+      '--outcome',
+      'spend',
+      '--learner',
+      't',
+      '--out',
+      join(dir, 'spend.json'),
+    );
+    assert.equal(spend.code, 0, spend.stderr);
+    assert.match(
+      spend.stderr,
+      /warning: feature "visit" is nonzero wherever spend is nonzero \(\d+ rows\), like an outcome measured after/,
+    );
   });
 
   it('refuses a feature named twice, or a flag given twice, as a usage error before fitting', () => {

@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatCsv } from '@aether/csv/csv';
 import { encodeTable, inferSchema } from '@aether/uplift/encoding';
+import { type GbdtTree, gbdtModel } from '@aether/uplift/gbdt';
 import { type ArmData, fitCate, type LearnerSpec } from '@aether/uplift/metaLearners';
 import { featureColumnsSql, upliftSql } from '@aether/uplift/modelSql';
+import { ridgeModel } from '@aether/uplift/ridge';
 import { fitUpliftModel, predictUplift } from '@aether/uplift/upliftModel';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '@aether/warehouse/duckdbWarehouse';
 
@@ -22,13 +24,19 @@ function campaign(n: number, seed: number, channels: string[]) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 4294967296;
   };
-  const header = ['row_id', 'recency', 'history', 'channel', 'arm', 'visit'];
+  const header = ['row_id', 'recency', 'history', 'channel', 'arm', 'visit', 'opt_in'];
   const rows = Array.from({ length: n }, (_, i) => {
     const recency = 1 + Math.floor(next() * 12);
     const history = next() * 500;
     const channel = channels[Math.floor(next() * channels.length)]!;
     const arm = ['none', 'mail', 'sms'][Math.floor(next() * 3)]!;
-    const p = 0.15 + (arm === 'mail' ? 0.2 * (recency < 4 ? 1 : 0) : 0) + (arm === 'sms' && channel === 'Web' ? 0.1 : 0) + history / 5000;
+    const optIn = next() < 0.6;
+    const p =
+      0.15 +
+      (arm === 'mail' ? 0.2 * (recency < 4 ? 1 : 0) : 0) +
+      (arm === 'sms' && channel === 'Web' ? 0.1 : 0) +
+      (arm === 'sms' && optIn ? 0.08 : 0) +
+      history / 5000;
     return [
       String(i),
       next() < 0.05 ? '' : String(recency),
@@ -36,12 +44,14 @@ function campaign(n: number, seed: number, channels: string[]) {
       next() < 0.03 ? '' : channel,
       arm,
       next() < p ? '1' : '0',
+      // a warehouse BOOL as exported: true/false in any case, empty for NULL
+      next() < 0.04 ? '' : optIn ? (i % 2 ? 'true' : 'TRUE') : 'false',
     ];
   });
   return { header, rows };
 }
 
-const FEATURES = ['recency', 'history', 'channel'];
+const FEATURES = ['recency', 'history', 'channel', 'opt_in'];
 // A category may hold quotes, a tab or a newline (from a quoted CSV field): its SQL literal must still match it.
 const CHANNELS = ['Web', 'Phone', "Multi'channel", 'Call\tcentre\nnorth'];
 const train = campaign(3000, 1, CHANNELS);
@@ -58,7 +68,7 @@ before(async () => {
   const file = join(dir, 'score.csv');
   writeFileSync(file, formatCsv(score.header, score.rows));
   await warehouse.query(
-    `CREATE TABLE features AS SELECT * FROM read_csv('${file}', header = true, columns = {'row_id': 'BIGINT', 'recency': 'DOUBLE', 'history': 'DOUBLE', 'channel': 'VARCHAR', 'arm': 'VARCHAR', 'visit': 'DOUBLE'})`,
+    `CREATE TABLE features AS SELECT * FROM read_csv('${file}', header = true, columns = {'row_id': 'BIGINT', 'recency': 'DOUBLE', 'history': 'DOUBLE', 'channel': 'VARCHAR', 'arm': 'VARCHAR', 'visit': 'DOUBLE', 'opt_in': 'BOOLEAN'})`,
   );
 });
 after(async () => warehouse.close());
@@ -121,6 +131,12 @@ const SPECS: Record<string, LearnerSpec> = {
 
 describe('uplift model → SQL on DuckDB', () => {
   it('encodes every feature column as encodeTable does, categories with quotes, tabs and newlines included', async () => {
+    assert.deepEqual(schema.features[3], { name: 'opt_in', type: 'number', boolean: true });
+    // BigQuery casts BOOL to INT64 or STRING only: the flag is tested, in both dialects
+    for (const dialect of ['duckdb', 'bigquery'] as const) {
+      const column = dialect === 'duckdb' ? '"opt_in"' : '`opt_in`';
+      assert.equal(featureColumnsSql(schema, dialect).opt_in, `(CASE WHEN ${column} THEN 1e0 WHEN NOT ${column} THEN 0e0 END)`);
+    }
     const columns = featureColumnsSql(schema, 'duckdb');
     assert.ok(xScore.names.includes('channel=Call\tcentre\nnorth'));
     const sql = await sqlScores(xScore.names.map((name) => `COALESCE(${columns[name]!}, 'NaN'::DOUBLE)`));
@@ -198,6 +214,100 @@ describe('uplift model → SQL on DuckDB', () => {
       // the same values typed BIGINT cannot be compared with the category '3+': an error, not a silent mis-score
       await assert.rejects(warehouse.query(`SELECT ${model.toSql(columns, 'duckdb')} AS s FROM odd_numbers`), /'3\+'/);
     }
+  });
+
+  it("sums a linear term's missing-value constant as in process, to the last digit where the intercept is large", async () => {
+    // features near 1e12 with a spread of 1e5 give an intercept of ~1e8 that cancels: two SQL terms for a missing
+    // value rounded otherwise than their sum in process, by 3.7e-9
+    let state = 11;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 4294967296;
+    };
+    const n = 400;
+    const header = ['row_id', 'a', 'b', 'arm', 'y'];
+    const rows = Array.from({ length: n }, (_, i) => {
+      const a = 1e12 + Math.round((next() - 0.5) * 4e5);
+      const b = next() < 0.5 ? Number.NaN : next() - 0.5;
+      const t = next() < 0.5 ? 1 : 0;
+      const y = ((a - 1e12) / 1e5) * (t ? 2 : 1) + (Number.isNaN(b) ? 1 : b) + next();
+      return [String(i), String(a), Number.isNaN(b) ? '' : String(b), t ? 'mail' : 'none', String(y)];
+    });
+    const bigSchema = inferSchema({ header, rows }, ['b', 'a']);
+    const x = encodeTable(bigSchema, { header, rows });
+    const data: ArmData = {
+      x,
+      t: Uint8Array.from(rows, (r) => (r[3] === 'mail' ? 1 : 0)),
+      y: Float64Array.from(rows, (r) => Number(r[4])),
+      outcome: 'continuous',
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'aether-uplift-sql-big-')), 'big.csv');
+    writeFileSync(file, formatCsv(header, rows));
+    await warehouse.query(
+      `CREATE TABLE big AS SELECT * FROM read_csv('${file}', header = true, columns = {'row_id': 'BIGINT', 'a': 'DOUBLE', 'b': 'DOUBLE', 'arm': 'VARCHAR', 'y': 'DOUBLE'})`,
+    );
+    const columns = featureColumnsSql(bigSchema, 'duckdb');
+    for (const l2 of [1e-3, 1e-2, 1e-1]) {
+      const model = fitCate({ meta: 't', base: linear(l2) }, data, 0);
+      const sql = await warehouse.query<{ s: number }>(`SELECT ${model.toSql(columns, 'duckdb')} AS s FROM big ORDER BY row_id`);
+      const local = model.predict(x);
+      sql.forEach((row, i) => {
+        assert.equal(row.s, local[i], `l2 ${l2}, row ${i}`);
+      });
+    }
+  });
+
+  it('sums over a thousand trees or linear terms in SQL that DuckDB accepts (it nests at most 1000 levels)', async () => {
+    // a flat `a + b + …` nests a level per term: 1,100 trees, or a linear model of 1,100 columns (as 11 string
+    // features of 100 categories make), were refused however short their text; both are summed in groups now
+    const leafOnly = (value: number): GbdtTree => ({
+      feature: Int32Array.of(-1),
+      threshold: Float64Array.of(0),
+      defaultLeft: Uint8Array.of(0),
+      left: Int32Array.of(-1),
+      right: Int32Array.of(-1),
+      value: Float64Array.of(value),
+    });
+    const stump = (feature: number, threshold: number, missingLeft: boolean, low: number, high: number): GbdtTree => ({
+      feature: Int32Array.of(feature, -1, -1),
+      threshold: Float64Array.of(threshold, 0, 0),
+      defaultLeft: Uint8Array.of(missingLeft ? 1 : 0, 0, 0),
+      left: Int32Array.of(1, -1, -1),
+      right: Int32Array.of(2, -1, -1),
+      value: Float64Array.of(0, low, high),
+    });
+    const trees = Array.from({ length: 1100 }, (_, k) =>
+      k % 10 === 0 ? stump(k % 20 ? 0 : 1, k % 20 ? 250 + k / 10 : 1 + (k % 12), k % 30 === 0, -0.01, 0.013) : leafOnly(1e-3 / (k + 1)),
+    );
+    const forest = gbdtModel('binary', ['history', 'recency'], -1.2, trees);
+    const [forestSql] = await sqlScores([forest.toSql(featureColumnsSql(schema, 'duckdb'), 'duckdb')]);
+    assertClose(forestSql!, forest.predict(xScore), 'gbdt of 1,100 trees');
+
+    const wideNames = Array.from({ length: 1100 }, (_, j) => `w${j}`);
+    const x = {
+      rows: 40,
+      names: wideNames,
+      columns: wideNames.map((_, j) =>
+        Float64Array.from({ length: 40 }, (_, i) => ((i * 7 + j) % 13 === 0 ? Number.NaN : ((i * 31 + j * 17) % 101) / 7)),
+      ),
+    };
+    const wideFile = join(mkdtempSync(join(tmpdir(), 'aether-uplift-sql-wide-')), 'wide.csv');
+    const wideCells = Array.from({ length: 40 }, (_, i) => [String(i), ...x.columns.map((c) => (Number.isNaN(c[i]!) ? '' : String(c[i])))]);
+    writeFileSync(wideFile, formatCsv(['row_id', ...wideNames], wideCells));
+    await warehouse.query(
+      `CREATE TABLE wide AS SELECT * FROM read_csv('${wideFile}', header = true, auto_type_candidates = ['BIGINT', 'DOUBLE'])`,
+    );
+    const linearModel = ridgeModel({
+      intercept: 0.4,
+      terms: wideNames.map((feature, j) => ({ feature, mean: j / 50, coef: ((j % 7) - 3) / 100, missingCoef: j % 3 ? 0 : 0.002 * j })),
+    });
+    const scored = await warehouse.query<{ s: number }>(
+      `SELECT ${linearModel.toSql(Object.fromEntries(wideNames.map((name) => [name, name])), 'duckdb')} AS s FROM wide ORDER BY row_id`,
+    );
+    const local = linearModel.predict(x);
+    scored.forEach((row, i) => {
+      assert.equal(row.s, local[i], `linear model of 1,100 terms, row ${i}`);
+    });
   });
 
   it('matches a whole fitted model, one expression per treatment', async () => {

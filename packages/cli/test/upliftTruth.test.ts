@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fitCate, type LearnerSpec } from '@aether/uplift/metaLearners';
+import { featureColumnsSql } from '@aether/uplift/modelSql';
 import { pehe, policyValue, randomPolicyValue, targetingReport } from '@aether/uplift/truthMetrics';
 import { createDuckDbWarehouse, type DuckDbWarehouse } from '@aether/warehouse/duckdbWarehouse';
 import { generateIntoWarehouse } from '@aether/warehouse/generatorWarehouse';
@@ -11,6 +12,7 @@ import {
   loadTrainingFrame,
   splitByCustomer,
   type TrainingFrame,
+  trainingFrameSql,
   triggerRows,
 } from '../src/upliftTraining.ts';
 
@@ -69,6 +71,29 @@ describe('uplift training against the generator truth', () => {
     assert.ok(share > 0.67 && share < 0.73, `train share ${share}`);
     assert.notDeepEqual(splitByCustomer(frame.customerId, all, 1).train, train, 'another seed, another split');
     assert.equal(customerHash('c1', 3), customerHash('c1', 3));
+  });
+
+  it("scores the feature view's own columns in SQL as in process, its BOOL columns read as boolean features", async () => {
+    const rows = triggerRows(frame, 'sms_flash_sale');
+    const schema = fitSchema(frame, rows);
+    const flags = schema.features.filter((f) => f.type === 'number' && f.boolean).map((f) => f.name);
+    assert.deepEqual(flags.sort(), ['email_opt_in', 'has_purchased', 'push_opt_in', 'sms_opt_in']);
+    const { x, t, y } = encodeRows(frame, schema, rows);
+    const specs: LearnerSpec[] = [
+      { meta: 's', base: { kind: 'linear', l2: 1e-2 }, interactions: true },
+      { meta: 't', base: { kind: 'gbdt', nTrees: 30, maxDepth: 3, learningRate: 0.1, minSamplesLeaf: 50 } },
+    ];
+    const columns = featureColumnsSql(schema, 'duckdb');
+    for (const spec of specs) {
+      const model = fitCate(spec, { x, t, y, outcome: 'binary' }, 0);
+      const scored = await warehouse.query<{ s: number }>(
+        `SELECT ${model.toSql(columns, 'duckdb')} AS s FROM (${trainingFrameSql(warehouse)}) f WHERE f.trigger_id = 'sms_flash_sale' ORDER BY f.campaign_id, f.customer_id`,
+      );
+      const local = model.predict(x);
+      assert.equal(scored.length, local.length);
+      const worst = scored.reduce((m, row, i) => Math.max(m, Math.abs(row.s - local[i]!)), 0);
+      assert.ok(worst <= 1e-9, `${spec.meta}: largest difference ${worst}`);
+    }
   });
 
   // The SMS flash sale's effect changes sign with age (−4 pp under 25, up to +6.5 pp from 35): strong heterogeneity

@@ -48,17 +48,24 @@ export function differenceInMeans(y: ArrayLike<number>, t: ArrayLike<number>, ro
   const { sums, counts, first, constant } = armSums(y, t, rows);
   if (counts[0] === 0 || counts[1] === 0) return interval(Number.NaN, Number.NaN, 'difference-in-means');
   // an arm of one value has that mean exactly, where a sum of many copies carries rounding
-  const means = [0, 1].map((g) => (constant[g] ? first[g]! : sums[g]! / counts[g]!));
-  // deviations from the mean, not squares less n·mean², which loses every digit on a large baseline (1e9 + effect)
-  const deviations = [0, 0];
+  const rough = [0, 1].map((g) => (constant[g] ? first[g]! : sums[g]! / counts[g]!));
+  // On a large baseline (1e12 + effect) the plain sum loses the digits that tell the arms apart, and squares less
+  // n·mean² every digit: so a second pass sums the deviations from the rough mean, to correct the mean and give the
+  // variance (the corrected two-pass algorithm: Σd² − (Σd)²/n).
+  const deviation = [0, 0];
+  const squares = [0, 0];
   const n = rows ? rows.length : y.length;
   for (let r = 0; r < n; r++) {
     const i = rows ? rows[r]! : r;
     const g = t[i] === 1 ? 1 : 0;
-    deviations[g] = deviations[g]! + (y[i]! - means[g]!) ** 2;
+    const d = y[i]! - rough[g]!;
+    deviation[g] = deviation[g]! + d;
+    squares[g] = squares[g]! + d * d;
   }
+  const means = [0, 1].map((g) => rough[g]! + deviation[g]! / counts[g]!);
   // one row gives no estimate of its arm's variance: the interval is unknown, not of zero width
-  const variance = (g: number) => (counts[g]! > 1 ? deviations[g]! / (counts[g]! - 1) : Number.NaN);
+  const variance = (g: number) =>
+    counts[g]! > 1 ? Math.max(0, squares[g]! - deviation[g]! ** 2 / counts[g]!) / (counts[g]! - 1) : Number.NaN;
   const se = Math.sqrt(variance(1) / counts[1]! + variance(0) / counts[0]!);
   return interval(means[1]! - means[0]!, se, 'difference-in-means');
 }
@@ -130,7 +137,8 @@ export function aipwAte(data: ArmData, options: { folds?: number; seed: number; 
   }
   // Precision against precision: for a 0/1 outcome the plain estimate's standard error is the unpooled one of the
   // difference in proportions, not the width of Newcombe's score interval, which is wider than any normal interval.
-  if (!(aipw.standardError <= plain.standardError)) return plain;
+  // an overflowing outcome (1e160) gives both an infinite SE: AIPW's [−∞, ∞] is no better than the plain estimate
+  if (!(aipw.standardError <= plain.standardError) || !Number.isFinite(aipw.standardError)) return plain;
   if (outcome !== 'binary') return aipw;
   // An effect on a 0/1 outcome lies in [−1, 1]: AIPW outside it has failed (tiny arms), and its interval, clipped to
   // [−1, 1] only once chosen, might otherwise have won by the clipping.

@@ -48,9 +48,9 @@ export function baseFromJSON(value: unknown, what: string): FittedModel {
   const kind = (value as { kind?: unknown } | null)?.kind;
   switch (kind) {
     case 'logistic':
-      return logisticFromJSON(value);
+      return logisticFromJSON(value, what);
     case 'ridge':
-      return ridgeFromJSON(value);
+      return ridgeFromJSON(value, what);
     case 'gbdt':
       return gbdtFromJson(value, what);
     default:

@@ -5,7 +5,11 @@
  */
 import { type FeatureMatrix, featureMatrix } from './matrix.ts';
 
-export type NumericFeature = { name: string; type: 'number' };
+/**
+ * A numeric feature, encoded as one column. `boolean`: its cells are `true`/`false` (any case; 1/0 read too), encoded
+ * 1/0, and in the warehouse it is a BOOL column, which BigQuery cannot CAST to FLOAT64 (its SQL tests the flag).
+ */
+export type NumericFeature = { name: string; type: 'number'; boolean?: true };
 export type CategoricalFeature = { name: string; type: 'category'; categories: string[] };
 export type FeatureSpec = NumericFeature | CategoricalFeature;
 export type FeatureSchema = { features: FeatureSpec[] };
@@ -26,6 +30,12 @@ const isRadixPrefixed = (text: string) => text.length > 2 && text.charCodeAt(0) 
 
 function isNumeric(cell: string): boolean {
   return cell.trim() === '' || !Number.isNaN(parseNumber(cell));
+}
+
+/** A flag's cell as 1 or 0: `true`/`false` in any case (as warehouses export BOOL), or NaN. */
+export function parseBoolean(cell: string): number {
+  const text = cell.trim().toLowerCase();
+  return text === 'true' ? 1 : text === 'false' ? 0 : Number.NaN;
 }
 
 /**
@@ -73,6 +83,8 @@ type ColumnState = {
   rows: number;
   filled: number;
   numbers: number;
+  /** Non-empty cells that read `true` or `false` (any case). */
+  booleans: number;
   /** The first non-empty cell that is not a number, where it is. */
   firstText?: { where: string; cell: string };
   /** Distinct non-empty cells, until there are more than MAX_CATEGORIES (then `undefined`). */
@@ -83,12 +95,17 @@ type ColumnState = {
   firstNumber: number;
   sameText: boolean;
   sameNumber: boolean;
+  /** Every cell reads as the first one as a flag does (`TRUE` is `true`). */
+  sameBoolean: boolean;
 };
 
 /** What `fit` learns of its feature columns from the rows, one table (a part of a file) at a time. */
 export type ColumnScan = {
   add(table: StringTable): void;
-  /** The schema: a column whose non-empty cells are all numbers is numeric, any other one-hot encoded. */
+  /**
+   * The schema: a column whose non-empty cells are all numbers is numeric; one whose non-empty cells are all
+   * `true`/`false` is a numeric `boolean` feature (1/0); any other is one-hot encoded.
+   */
   schema(): FeatureSchema;
   /** Numeric features holding a distinct integer on every row (at least MIN_ID_ROWS): ids, which teach only noise. */
   idLike(): string[];
@@ -120,11 +137,13 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
     rows: 0,
     filled: 0,
     numbers: 0,
+    booleans: 0,
     values: new Set(),
     ids: new Set(),
     firstNumber: Number.NaN,
     sameText: true,
     sameNumber: true,
+    sameBoolean: true,
   }));
   let rowsSeen = 0;
   const add = (table: StringTable) => {
@@ -145,6 +164,7 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
           state.firstNumber = value;
         } else {
           if (state.sameText && cell !== state.first) state.sameText = false;
+          if (state.sameBoolean && parseBoolean(cell) !== parseBoolean(state.first)) state.sameBoolean = false;
           const same = value === state.firstNumber || (Number.isNaN(value) && Number.isNaN(state.firstNumber));
           if (state.sameNumber && !same) state.sameNumber = false;
         }
@@ -154,6 +174,7 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
         }
         if (cell.trim() === '') return;
         state.filled++;
+        if (!Number.isNaN(parseBoolean(cell))) state.booleans++;
         if (isNumeric(cell)) state.numbers++;
         else if (!state.firstText) {
           const line = table.lines?.[r];
@@ -171,6 +192,7 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
     checkNames({
       features: states.map((state): FeatureSpec => {
         if (!state.firstText) return { name: state.name, type: 'number' };
+        if (isBooleanColumn(state)) return { name: state.name, type: 'number', boolean: true };
         if (!state.values) throw new Error(tooManyCategories(state, state.firstText));
         return { name: state.name, type: 'category', categories: [...state.values].sort() };
       }),
@@ -181,16 +203,19 @@ export function scanColumns(columns: readonly string[]): ColumnScan {
     idLike: () => states.filter((s) => !s.firstText && s.ids && s.rows >= MIN_ID_ROWS).map((s) => s.name),
     constant: () =>
       states
-        .filter((s) => s.rows > 0 && (s.firstText ? s.sameText : s.sameNumber))
+        .filter((s) => s.rows > 0 && (isBooleanColumn(s) ? s.sameBoolean : s.firstText ? s.sameText : s.sameNumber))
         .map((s) => ({ name: s.name, value: s.first!.trim() === '' ? undefined : s.first })),
     strayText: () =>
       states.flatMap((s) =>
-        s.firstText && s.filled - s.numbers <= STRAY_TEXT_SHARE * s.filled
+        s.firstText && !isBooleanColumn(s) && s.filled - s.numbers <= STRAY_TEXT_SHARE * s.filled
           ? [{ name: s.name, text: s.filled - s.numbers, filled: s.filled, ...s.firstText }]
           : [],
       ),
   };
 }
+
+/** Every non-empty cell is `true` or `false`, and there is one. */
+const isBooleanColumn = (state: ColumnState) => state.filled > 0 && state.booleans === state.filled;
 
 /** The schema of one table's `columns`: scanColumns over that table alone. */
 export function inferSchema(table: StringTable, columns: readonly string[]): FeatureSchema {
@@ -215,12 +240,6 @@ export function encodedNames(schema: FeatureSchema): string[] {
 /** Encoded columns the S-learner adds itself (the treatment flag and its interactions) start with this. */
 export const RESERVED_PREFIX = '__treated';
 
-/**
- * `schema`, when every feature and every encoded column has a name of its own: two features whose names differ only
- * in case are one column to SQL (BigQuery and DuckDB do not tell them apart); a numeric column called `channel=Web`
- * beside the string feature `channel` would be confused with its one-hot column for "Web" (in the model, its SQL and
- * its explanation); and a name starting with RESERVED_PREFIX with the S-learner's own columns.
- */
 /** A name as SQL tells it from others: case aside, and (as headerIndex reads names) spaces around it aside. */
 export const foldedName = (name: string) => name.trim().toLowerCase();
 
@@ -235,6 +254,12 @@ export function foldedClash(values: Iterable<string>): [string, string] | undefi
   return undefined;
 }
 
+/**
+ * `schema`, when every feature and every encoded column has a name of its own: two features whose names differ only
+ * in case are one column to SQL (BigQuery and DuckDB do not tell them apart); a numeric column called `channel=Web`
+ * beside the string feature `channel` would be confused with its one-hot column for "Web" (in the model, its SQL and
+ * its explanation); and a name starting with RESERVED_PREFIX with the S-learner's own columns.
+ */
 function checkNames(schema: FeatureSchema): FeatureSchema {
   const clash = foldedClash(schema.features.map((f) => f.name));
   if (clash)
@@ -266,16 +291,17 @@ export function encodeTable(schema: FeatureSchema, table: StringTable): FeatureM
   const names: string[] = [];
   const columns: Float64Array[] = [];
   for (const feature of schema.features) {
-    const index = columnIndex(table, feature.name, `a ${feature.type === 'number' ? 'numeric' : 'string'} feature of the model`);
+    const kind = feature.type === 'category' ? 'string' : feature.boolean ? 'true/false' : 'numeric';
+    const index = columnIndex(table, feature.name, `a ${kind} feature of the model`);
     if (feature.type === 'number') {
       const column = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const cell = table.rows[i]![index]!;
-        const value = parseNumber(cell);
+        const value = feature.boolean ? flagValue(cell) : parseNumber(cell);
         if (Number.isNaN(value) && cell.trim() !== '') {
           const line = table.lines?.[i];
           throw new Error(
-            `column "${feature.name}" is numeric in the model, but ${line !== undefined ? `line ${line}` : `row ${i}`} holds ${cellText(cell)}`,
+            `column "${feature.name}" is ${kind} in the model, but ${line !== undefined ? `line ${line}` : `row ${i}`} holds ${cellText(cell)}`,
           );
         }
         column[i] = value;
@@ -296,6 +322,14 @@ export function encodeTable(schema: FeatureSchema, table: StringTable): FeatureM
     }
   }
   return featureMatrix(names, columns);
+}
+
+/** A boolean feature's cell: `true`/`false`, or 1/0 as another export may write a flag. */
+function flagValue(cell: string): number {
+  const flag = parseBoolean(cell);
+  if (!Number.isNaN(flag)) return flag;
+  const value = parseNumber(cell);
+  return value === 0 || value === 1 ? value : Number.NaN;
 }
 
 /** The numeric features of `schema` that hold a value (not missing) on at least one row of `x`, encoded with it. */
@@ -352,12 +386,20 @@ export function checkSchema(value: unknown): FeatureSchema {
   if (v.features.length === 0) throw new Error('schema: features must not be empty');
   const seen = new Set<string>();
   const features = v.features.map((raw, i): FeatureSpec => {
-    const f = raw as Partial<CategoricalFeature> | null;
+    const f = raw as (Partial<CategoricalFeature> & { boolean?: unknown }) | null;
     if (!f || typeof f.name !== 'string' || f.name === '') throw new Error(`schema.features[${i}]: expected a non-empty name`);
     if (seen.has(f.name)) throw new Error(`schema.features[${i}]: duplicate feature "${f.name}"`);
     seen.add(f.name);
-    if ((f.type as string) === 'number') return { name: f.name, type: 'number' };
+    if ((f.type as string) === 'number') {
+      if (f.boolean === undefined) return { name: f.name, type: 'number' };
+      if (f.boolean === true) return { name: f.name, type: 'number', boolean: true };
+      throw new Error(`schema.features[${i}] ("${f.name}"): boolean must be true or absent, got ${JSON.stringify(f.boolean)}`);
+    }
     if (f.type === 'category' && Array.isArray(f.categories) && f.categories.every((c) => typeof c === 'string')) {
+      // an empty cell is no category (encoded all zeros; NULL in the warehouse, where SQL's test gives 0): fit never
+      // writes one, and an edited file with one predicted otherwise than its SQL
+      if (f.categories.includes(''))
+        throw new Error(`schema.features[${i}] ("${f.name}"): categories must not hold "" (an empty cell is missing)`);
       return { name: f.name, type: 'category', categories: [...f.categories] };
     }
     throw new Error(`schema.features[${i}] ("${f.name}"): type must be "number" or "category" with string categories`);

@@ -224,8 +224,11 @@ function growTree(
 }
 
 type OneHot = { feature: string; value: string };
-/** Which columns are 0/1 flags, and which of them are one-hot columns of a string feature (by encoded name). */
-type ColumnKinds = { binary: ReadonlySet<string>; oneHot: ReadonlyMap<string, OneHot> };
+/**
+ * Which columns are 0/1 flags, which of them are one-hot columns of a string feature (by encoded name), and which
+ * are the schema's boolean features (read as true/false).
+ */
+type ColumnKinds = { binary: ReadonlySet<string>; oneHot: ReadonlyMap<string, OneHot>; booleans: ReadonlySet<string> };
 
 /**
  * The one-hot columns: the schema's when given, so that a numeric 0/1 column named `vip=1` stays a flag; without it,
@@ -298,13 +301,22 @@ function thresholdText(threshold: number, levels: Float64Array): string {
 
 type ThresholdText = (column: string, threshold: number) => string;
 
-type Phrase = { column: string; lower?: number; upper?: number; orMissing?: boolean; flag?: 0 | 1; is?: string; isNot: string[] };
+type Phrase = {
+  column: string;
+  lower?: number;
+  upper?: number;
+  orMissing?: boolean;
+  flag?: 0 | 1;
+  boolean?: boolean;
+  is?: string;
+  isNot: string[];
+};
 
 function phraseText(p: Phrase, shown: (threshold: number) => string): string {
   if (p.is !== undefined) return `${p.column} is ${p.is}`;
   if (p.isNot.length === 1) return `${p.column} is not ${p.isNot[0]}`;
   if (p.isNot.length > 1) return `${p.column} is none of ${p.isNot.join(', ')}`;
-  if (p.flag !== undefined) return `${p.column} is ${p.flag}`;
+  if (p.flag !== undefined) return `${p.column} is ${p.boolean ? p.flag === 1 : p.flag}`;
   if (p.lower !== undefined && p.upper !== undefined) return `${shown(p.lower)} < ${p.column} ≤ ${shown(p.upper)}`;
   if (p.lower === undefined) return `${p.column} ≤ ${shown(p.upper!)}`;
   // an upper bound leaves the missing values out; a lower bound alone keeps them
@@ -326,8 +338,10 @@ function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds, sh
       const value = JSON.stringify(test.value);
       if (c.op === '>') phrase.is = value;
       else phrase.isNot.push(value);
-    } else if (binary && c.threshold === 0.5) phrase.flag = c.op === '>' ? 1 : 0;
-    else if (c.op === '>') {
+    } else if (binary && c.threshold === 0.5) {
+      phrase.flag = c.op === '>' ? 1 : 0;
+      phrase.boolean = kinds.booleans.has(column);
+    } else if (c.op === '>') {
       phrase.lower = c.threshold;
       phrase.orMissing = c.orMissing === true;
     } else phrase.upper = c.threshold;
@@ -382,7 +396,8 @@ export function explainUplift(
   // 0/1 flags (e.g. `womens`) read better as "womens is 1" than as "womens > 0.5".
   const isFlag = ({ levels: values, missing }: ColumnLevels) => missing === 0 && values.every((v) => v === 0 || v === 1);
   const binary = new Set(x.names.filter((_, j) => isFlag(levels[j]!)));
-  const kinds: ColumnKinds = { binary, oneHot: oneHotColumns(x.names, binary, options.schema) };
+  const booleans = new Set(options.schema?.features.flatMap((f) => (f.type === 'number' && f.boolean ? [f.name] : [])));
+  const kinds: ColumnKinds = { binary, oneHot: oneHotColumns(x.names, binary, options.schema), booleans };
   const shown: ThresholdText = (column, threshold) => thresholdText(threshold, levels[x.names.indexOf(column)]!.levels);
   const scale = options.unitScale ?? 1;
   const unit = options.unit ?? '';

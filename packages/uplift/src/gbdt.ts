@@ -14,6 +14,7 @@ import { checkWeights, type FittedModel, type Objective, type SqlDialect } from 
 import { alignColumns, checkMatrix, type FeatureMatrix, takeRows } from './matrix.ts';
 import { createRandom, type Random, shuffleInPlace } from './random.ts';
 import { sigmoid } from './sigmoid.ts';
+import { sumInGroups } from './sumOrder.ts';
 import { gather, indices } from './tabulate.ts';
 
 export type { GbdtParams } from './gbdtParams.ts';
@@ -165,9 +166,10 @@ export function gbdtModel(
 ): GbdtModel {
   const predictMargin = (x: FeatureMatrix): Float64Array => {
     const columns = alignColumns(x, featureNames).columns;
-    const margin = new Float64Array(x.rows).fill(baseScore);
-    for (const tree of trees) addTreePredictions(tree, columns, margin);
-    return margin;
+    return sumInGroups(x.rows, trees.length + 1, (part, into) => {
+      if (part === 0) for (let i = 0; i < into.length; i++) into[i]! += baseScore;
+      else addTreePredictions(trees[part - 1]!, columns, into);
+    });
   };
   return {
     kind: 'gbdt',

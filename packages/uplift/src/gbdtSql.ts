@@ -1,6 +1,6 @@
 /**
  * Compiles a boosted ensemble to one SQL expression (DuckDB and BigQuery accept the same text): the base score plus
- * one nested CASE per tree, summed in the same order as in-process prediction, then the logistic link for 'binary'
+ * one nested CASE per tree, summed in the same order as in-process prediction (sumOrder.ts), then the logistic link for 'binary'
  * (clamped, see sigmoid.ts); the result is parenthesised, so callers can compose it as it is.
  * Numbers are printed in shortest round-trip exponent form (`1.5e-2`): exact, and typed as DOUBLE/FLOAT64 in both
  * dialects (a plain `0.015` would be a DECIMAL in DuckDB and sum with decimal arithmetic).
@@ -9,6 +9,7 @@ import type { GbdtTree } from './gbdtTree.ts';
 import type { Objective, SqlDialect } from './learner.ts';
 import { sigmoidSql } from './sigmoid.ts';
 import { columnSql, sqlNumber } from './sqlText.ts';
+import { sumSql } from './sumOrder.ts';
 
 export type CompilableEnsemble = {
   readonly objective: Objective;
@@ -32,7 +33,7 @@ export function gbdtToSql(model: CompilableEnsemble, columns: Readonly<Record<st
   });
   const parts = [sqlNumber(model.baseScore)];
   for (const tree of model.trees) parts.push(treeSql(tree, 0, expressions));
-  const sum = parts.join(' + ');
+  const sum = sumSql(parts);
   return model.objective === 'binary' ? sigmoidSql(sum) : `(${sum})`;
 }
 

@@ -7,6 +7,7 @@
 import { checkWeights, type SqlDialect } from './learner.ts';
 import { checkMatrix, type FeatureMatrix } from './matrix.ts';
 import { columnSql, sqlNumber } from './sqlText.ts';
+import { sumInGroups, sumSql } from './sumOrder.ts';
 import { gather, tabulate } from './tabulate.ts';
 
 export type LinearTerm = { feature: string; mean: number; coef: number; missingCoef: number };
@@ -311,18 +312,25 @@ export function fitLinear(x: FeatureMatrix, y: Float64Array, link: 'logit' | 'id
 /** The linear predictor for every row of `x` (features looked up by name). */
 export function linearPredictor(model: LinearCoefficients, x: FeatureMatrix): Float64Array {
   checkMatrix(x);
-  const out = new Float64Array(x.rows).fill(model.intercept);
-  for (const term of model.terms) {
-    if (term.coef === 0 && term.missingCoef === 0) continue;
+  const terms = model.terms.filter((term) => term.coef !== 0 || term.missingCoef !== 0);
+  const columns = terms.map((term) => {
     const index = x.names.indexOf(term.feature);
     if (index < 0) throw new Error(`feature ${term.feature} is missing from the matrix`);
-    const column = x.columns[index]!;
-    for (let i = 0; i < x.rows; i++) {
-      const v = column[i]!;
-      out[i] = out[i]! + (Number.isNaN(v) ? term.coef * term.mean + term.missingCoef : term.coef * v);
+    return x.columns[index]!;
+  });
+  return sumInGroups(x.rows, terms.length + 1, (part, into) => {
+    if (part === 0) {
+      for (let i = 0; i < into.length; i++) into[i] = into[i]! + model.intercept;
+      return;
     }
-  }
-  return out;
+    const term = terms[part - 1]!;
+    const column = columns[part - 1]!;
+    const missing = term.coef * term.mean + term.missingCoef;
+    for (let i = 0; i < into.length; i++) {
+      const v = column[i]!;
+      into[i] = into[i]! + (Number.isNaN(v) ? missing : term.coef * v);
+    }
+  });
 }
 
 export function linearPredictorSql(model: LinearCoefficients, columns: Readonly<Record<string, string>>, _dialect: SqlDialect): string {
@@ -331,10 +339,15 @@ export function linearPredictorSql(model: LinearCoefficients, columns: Readonly<
     if (term.coef === 0 && term.missingCoef === 0) continue;
     const column = columnSql(columns, term.feature);
     if (column === undefined) throw new Error(`no SQL expression given for feature ${term.feature}`);
-    if (term.coef !== 0) parts.push(`${sqlNumber(term.coef)} * COALESCE(${column}, ${sqlNumber(term.mean)})`);
-    if (term.missingCoef !== 0) parts.push(`(CASE WHEN ${column} IS NULL THEN ${sqlNumber(term.missingCoef)} ELSE 0e0 END)`);
+    // one term per feature, a missing value's constant summed here as linearPredictor sums it (two SQL terms rounded
+    // differently: by 3e-8 where the intercept is large, features near 1e12)
+    if (term.missingCoef === 0) parts.push(`${sqlNumber(term.coef)} * COALESCE(${column}, ${sqlNumber(term.mean)})`);
+    else
+      parts.push(
+        `(CASE WHEN ${column} IS NULL THEN ${sqlNumber(term.coef * term.mean + term.missingCoef)} ELSE ${sqlNumber(term.coef)} * ${column} END)`,
+      );
   }
-  return `(${parts.join(' + ')})`;
+  return `(${sumSql(parts)})`;
 }
 
 export function checkCoefficients(value: unknown, what: string): LinearCoefficients {

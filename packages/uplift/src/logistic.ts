@@ -36,6 +36,6 @@ export function logisticModel(coefficients: LinearCoefficients): LogisticModel {
   };
 }
 
-export function logisticFromJSON(value: unknown): LogisticModel {
-  return logisticModel(checkCoefficients(value, 'logistic model'));
+export function logisticFromJSON(value: unknown, what = 'logistic model'): LogisticModel {
+  return logisticModel(checkCoefficients(value, what));
 }

@@ -432,11 +432,13 @@ function ensemble(spec: Extract<LearnerSpec, { meta: 'ensemble' }>, members: Cat
   };
 }
 
-function calibrated(spec: Extract<LearnerSpec, { meta: 'calibrated' }>, inner: CateModel): CateModel {
+function calibrated(spec: Extract<LearnerSpec, { meta: 'calibrated' }>, inner: CateModel, what = 'calibration'): CateModel {
   const { intercept, slope } = spec;
-  if (!(Number.isFinite(intercept) && slope > 0 && slope <= 1)) {
-    throw new Error(`calibration needs a finite intercept and a slope in (0, 1], got ${intercept} and ${slope}`);
-  }
+  // typeof first: "0.5" or true passed `slope > 0` by coercion, and failed only when the SQL was written
+  if (typeof intercept !== 'number' || !Number.isFinite(intercept))
+    throw new Error(`${what}.intercept must be a finite number, got ${JSON.stringify(intercept)}`);
+  if (typeof slope !== 'number' || !(slope > 0 && slope <= 1))
+    throw new Error(`${what}.slope must be a number in (0, 1], got ${JSON.stringify(slope)}`);
   return {
     spec,
     predict(x) {
@@ -476,7 +478,7 @@ export function cateFromJSON(value: unknown, what = 'cate model'): CateModel {
     case 'distilled':
       return effectModel(spec, baseFromJSON(v.effect, `${what}.effect`));
     case 'calibrated':
-      return calibrated(spec, cateFromJSON(v.inner, `${what}.inner`));
+      return calibrated(spec, cateFromJSON(v.inner, `${what}.inner`), `${what}.spec`);
     case 'ensemble': {
       if (!Array.isArray(v.members)) throw new Error(`${what}.members: expected an array`);
       if (!Array.isArray(spec.members) || spec.members.length !== v.members.length)

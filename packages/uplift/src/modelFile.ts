@@ -3,7 +3,7 @@
  * treatments, outcome, the auto-selection report), holdout metrics, ATEs, explanations and each treatment's CATE
  * model. `parseModelFile` checks the shape and names the offending field.
  */
-import { checkSchema, encodedNames } from './encoding.ts';
+import { cellText, checkSchema, encodedNames, foldedClash } from './encoding.ts';
 import { featureMatrix } from './matrix.ts';
 import { cateFromJSON } from './metaLearners.ts';
 import { LEARNER_CHOICES, type LearnerChoice, MAX_SEED, type UpliftModel } from './upliftModel.ts';
@@ -151,6 +151,21 @@ function checkArms(model: UpliftModel, listed: unknown): void {
     if (treatment === model.control) throw new Error(`model file: arms[${k}].treatment is the control value "${treatment}"`);
     const first = treatments.indexOf(treatment);
     if (first !== k) throw new Error(`model file: arms[${k}].treatment "${treatment}" is arms[${first}]'s as well`);
+  });
+  // fit refuses such values (checkTreatmentValues): "mens e-mail" as control beside the arm "Mens E-Mail"
+  const clash = foldedClash([model.control, ...treatments]);
+  if (clash)
+    throw new Error(
+      `model file: the treatment values ${cellText(clash[0])} and ${cellText(clash[1])} differ only in case or in spaces around them`,
+    );
+  model.arms.forEach((arm, k) => {
+    // explain prints the calibration from the report, predictions take the model's: one must not be edited alone
+    const spec = arm.cate.spec;
+    const reported = (arm.selection as { calibration: { slope: unknown } }).calibration.slope;
+    if (spec.meta === 'calibrated' && reported !== spec.slope)
+      throw new Error(
+        `model file: arms[${k}].selection.calibration.slope ${reported} is not the model's (arms[${k}].cate.spec.slope ${spec.slope})`,
+      );
   });
   if (listed !== undefined && JSON.stringify(listed) !== JSON.stringify(treatments))
     throw new Error(`model file: training.treatments ${JSON.stringify(listed)} are not the arms' ${JSON.stringify(treatments)}`);

@@ -1,7 +1,8 @@
 /**
  * Model → SQL: each treatment's CATE model as one SQL expression over the feature view's raw columns, for DuckDB
- * and BigQuery. Numeric features are cast to DOUBLE/FLOAT64; a string feature's one-hot columns become
- * `CASE WHEN col = 'value' THEN 1 ELSE 0 END` (unseen values and NULL → 0, as in process).
+ * and BigQuery. Numeric features are cast to DOUBLE/FLOAT64, and a boolean one (a BOOL column) is tested as a flag;
+ * a string feature's one-hot columns become `CASE WHEN col = 'value' THEN 1 ELSE 0 END` (unseen values and NULL → 0,
+ * as in process).
  */
 import type { FeatureSchema } from './encoding.ts';
 import type { SqlDialect } from './learner.ts';
@@ -17,7 +18,11 @@ export function featureColumnsSql(schema: FeatureSchema, dialect: SqlDialect): R
   const entries: [string, string][] = [];
   for (const feature of schema.features) {
     const column = sqlIdentifier(feature.name, dialect);
-    if (feature.type === 'number') entries.push([feature.name, `CAST(${column} AS ${dialect === 'bigquery' ? 'FLOAT64' : 'DOUBLE'})`]);
+    if (feature.type === 'number' && feature.boolean) {
+      // BigQuery casts BOOL to INT64 or STRING only; a test of the flag works in both dialects and keeps NULL missing
+      entries.push([feature.name, `(CASE WHEN ${column} THEN 1e0 WHEN NOT ${column} THEN 0e0 END)`]);
+    } else if (feature.type === 'number')
+      entries.push([feature.name, `CAST(${column} AS ${dialect === 'bigquery' ? 'FLOAT64' : 'DOUBLE'})`]);
     else {
       for (const category of feature.categories) {
         entries.push([`${feature.name}=${category}`, `(CASE WHEN ${column} = ${sqlString(category, dialect)} THEN 1e0 ELSE 0e0 END)`]);

@@ -30,6 +30,6 @@ export function ridgeModel(coefficients: LinearCoefficients): RidgeModel {
   };
 }
 
-export function ridgeFromJSON(value: unknown): RidgeModel {
-  return ridgeModel(checkCoefficients(value, 'ridge model'));
+export function ridgeFromJSON(value: unknown, what = 'ridge model'): RidgeModel {
+  return ridgeModel(checkCoefficients(value, what));
 }

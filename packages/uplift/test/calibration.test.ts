@@ -58,8 +58,14 @@ describe('calibrated CATE model', () => {
     assert.equal(describeSpec(spec), 'calibrated[0.25·T[linear(l2=0.01)] + 0.02]');
   });
 
-  it('refuses a slope outside (0, 1]', () => {
-    assert.throws(() => fitCate({ ...spec, slope: 0 }, data, 3), /slope in \(0, 1\], got 0.02 and 0/);
-    assert.throws(() => fitCate({ ...spec, slope: 1.5 }, data, 3), /slope in \(0, 1\]/);
+  it('refuses a slope outside (0, 1], and numbers given as text or true, naming the field', () => {
+    assert.throws(() => fitCate({ ...spec, slope: 0 }, data, 3), /calibration.slope must be a number in \(0, 1\], got 0$/);
+    assert.throws(() => fitCate({ ...spec, slope: 1.5 }, data, 3), /slope must be a number in \(0, 1\]/);
+    // "0.5" and true passed `slope > 0` by coercion: the file loaded, and the SQL failed without naming the field
+    const json = fitCate(spec, data, 3).toJSON() as { spec: Record<string, unknown> };
+    const edited = (key: string, value: unknown) => () => cateFromJSON({ ...json, spec: { ...json.spec, [key]: value } }, 'arms[0].cate');
+    assert.throws(edited('slope', '0.5'), /arms\[0\]\.cate\.spec\.slope must be a number in \(0, 1\], got "0.5"/);
+    assert.throws(edited('slope', true), /arms\[0\]\.cate\.spec\.slope must be a number in \(0, 1\], got true/);
+    assert.throws(edited('intercept', '0.02'), /arms\[0\]\.cate\.spec\.intercept must be a finite number, got "0.02"/);
   });
 });

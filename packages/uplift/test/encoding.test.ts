@@ -282,6 +282,48 @@ describe('feature encoding', () => {
     assert.throws(() => scanned(['spend'], ...parts).schema(), /line 252 holds "n\/a"/);
   });
 
+  it('reads a column of true/false cells as a boolean feature encoded 1/0, as warehouses export BOOL', () => {
+    const header = ['opt_in', 'mixed', 'word'];
+    const rows = [
+      ['true', 'true', 'yes'],
+      ['FALSE', '1', 'no'],
+      ['', 'false', 'yes'],
+      [' True ', '0', 'no'],
+    ];
+    const schema = inferSchema({ header, rows }, header);
+    assert.deepEqual(schema.features, [
+      { name: 'opt_in', type: 'number', boolean: true },
+      { name: 'mixed', type: 'category', categories: ['0', '1', 'false', 'true'] },
+      { name: 'word', type: 'category', categories: ['no', 'yes'] },
+    ]);
+    const x = encodeTable(schema, { header, rows });
+    assert.deepEqual([...x.columns[0]!], [1, 0, Number.NaN, 1]);
+    // scored on a file that writes the flag as 1/0
+    const scored = encodeTable(schema, {
+      header: ['opt_in', 'mixed', 'word'],
+      rows: [
+        ['0', 'true', 'no'],
+        ['1', 'true', 'no'],
+      ],
+    });
+    assert.deepEqual([...scored.columns[0]!], [0, 1]);
+    assert.throws(
+      () => encodeTable(schema, { header, rows: [['2', 'true', 'no']], lines: [9] }),
+      /column "opt_in" is true\/false in the model, but line 9 holds "2"/,
+    );
+    // TRUE and true are one value
+    const constant = scanned(['opt_in'], { header: ['opt_in'], rows: [['TRUE'], ['true'], [' true']] });
+    assert.deepEqual(constant.constant(), [{ name: 'opt_in', value: 'TRUE' }]);
+    assert.deepEqual(constant.strayText(), []);
+    assert.deepEqual(checkSchema({ features: [{ name: 'opt_in', type: 'number', boolean: true }] }).features, [
+      { name: 'opt_in', type: 'number', boolean: true },
+    ]);
+    assert.throws(
+      () => checkSchema({ features: [{ name: 'opt_in', type: 'number', boolean: 'yes' }] }),
+      /schema.features\[0\] \("opt_in"\): boolean must be true or absent, got "yes"/,
+    );
+  });
+
   it('checks a schema read from a file', () => {
     assert.throws(() => checkSchema({ features: [{ name: 'a', type: 'date' }] }), /schema.features\[0\] \("a"\): type must be/);
     assert.throws(

@@ -182,6 +182,13 @@ describe('explainUplift', () => {
       texts.map((text) => text.split(':')[0]),
       ['vip=1 is 1', 'vip=1 is 0'],
     );
+    // a boolean feature (a warehouse BOOL, cells true/false) reads as one
+    const booleanSchema = { features: [{ name: 'vip=1', type: 'number' as const, boolean: true as const }] };
+    const booleanTexts = explainUplift((m) => m.columns[0]!.slice(), { x, t, y }, { seed: 1, maxDepth: 1, schema: booleanSchema });
+    assert.deepEqual(
+      booleanTexts.rules.map((r) => r.text.split(':')[0]),
+      ['vip=1 is true', 'vip=1 is false'],
+    );
   });
 
   it('refuses a number of importance rows that is not a whole number ≥ 1', () => {

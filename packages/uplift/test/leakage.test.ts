@@ -40,10 +40,27 @@ describe('outcomeLikeFeatures', () => {
     assert.ok(found[0]!.rows > 30);
   });
 
-  it('names nothing on a continuous outcome, even where it happens to be 1', () => {
-    const { schema, x, y } = funnel(5000, 3);
-    const spend = Float64Array.from(y, (v, i) => (v === 1 ? 1 : i % 7 === 0 ? 2.5 : 0)); // 1 on every visit, 2.5 elsewhere
-    assert.deepEqual(outcomeLikeFeatures(schema, x, spend), []);
+  it('on a continuous outcome, names features nonzero only where it is nonzero, or wherever it is (spend: the flags)', () => {
+    const { x, y } = funnel(5000, 3);
+    const spend = Float64Array.from(x.columns[x.names.indexOf('spend')]!);
+    const column = (name: string) => x.columns[x.names.indexOf(name)]!;
+    const header = ['recency', 'conversion', 'visit', 'rare'];
+    const table = {
+      header,
+      rows: Array.from(y, (visit, i) => [column('recency')[i]!, column('conversion')[i]!, visit, column('rare')[i]!].map(String)),
+    };
+    const schema = inferSchema(table, table.header);
+    const found = outcomeLikeFeatures(schema, encodeTable(schema, table), spend);
+    // a spend outcome used to be skipped: AIPW then took visit and conversion for precise predictors of it
+    assert.deepEqual(
+      found.map((f) => [f.feature, f.relation]),
+      [
+        ['conversion', 'implies-outcome'],
+        ['visit', 'implied-by-outcome'],
+      ],
+    );
+    const everywhere = Float64Array.from(spend, (v) => v + 1);
+    assert.deepEqual(outcomeLikeFeatures(schema, encodeTable(schema, table), everywhere), [], 'nonzero on every row implies nothing');
   });
 
   it('names a feature the outcome implies (the outcome is conversion, the feature the visit)', () => {

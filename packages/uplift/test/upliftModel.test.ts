@@ -285,6 +285,37 @@ describe('uplift model', () => {
     );
   });
 
+  it('refuses edits that made a file predict otherwise than its SQL or its printed report, naming the field', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a model file edited as a person would, field by field
+    const edited = (edit: (file: any) => void) => {
+      const copy = JSON.parse(JSON.stringify(modelToJSON(model)));
+      edit(copy);
+      return () => parseModelFile(copy);
+    };
+    const arm = (file: { arms: { cate: { spec: { meta: string }; inner: Record<string, unknown> } }[] }) => file.arms[0]!.cate;
+    assert.equal(arm(JSON.parse(JSON.stringify(modelToJSON(model)))).spec.meta, 'calibrated');
+    // in process an empty cell became the category "" (1); in SQL it is NULL (0)
+    assert.throws(
+      edited((file) => file.schema.features[1].categories.push('')),
+      /schema\.features\[1\] \("channel"\): categories must not hold "" \(an empty cell is missing\)/,
+    );
+    // fit refuses these values; a file could hold them
+    assert.throws(
+      edited((file) => (file.training.control = 'Email')),
+      /model file: the treatment values "Email" and "email" differ only in case or in spaces around them/,
+    );
+    // explain printed the report's slope, predictions used the model's
+    assert.throws(
+      edited((file) => (file.arms[0].selection.calibration.slope = 0.5)),
+      /arms\[0\]\.selection\.calibration\.slope 0\.5 is not the model's \(arms\[0\]\.cate\.spec\.slope /,
+    );
+    // a linear model's error named no file and no arm
+    assert.throws(
+      edited((file) => ((arm(file).inner.treated as { terms: { coef: unknown }[] }).terms[0]!.coef = '0.5')),
+      /^Error: model file: arms\[0\]\.cate\.inner\.treated\.terms\[0\]\.coef must be a finite number, got "0\.5"$/,
+    );
+  });
+
   it('refuses an arm it cannot learn from, naming the treatment, the outcome and what is missing', async () => {
     const table = campaignTable(600, 4);
     const input = fitInput(table);

@@ -23,6 +23,7 @@ import {
   LEARNER_CHOICES,
   type LearnerChoice,
   MAX_SEED,
+  outcomeTypeOf,
   predictUplift,
   type UpliftEvaluation,
   type UpliftModel,
@@ -153,11 +154,12 @@ async function runFit(argv: string[]): Promise<number> {
     console.error(`warning: feature "${name}" holds a different whole number on every row, like an id; leave it out with --features`);
   }
   const x = await encodeFile(dataPath, schema, y.length);
+  const positive = outcomeTypeOf(y) === 'binary' ? 'is 1' : 'is nonzero';
   for (const { feature, relation, rows } of outcomeLikeFeatures(schema, x, y)) {
     const how =
       relation === 'implies-outcome'
-        ? `is nonzero only where ${outcomeColumn} is 1 (${rows} rows)`
-        : `is nonzero wherever ${outcomeColumn} is 1 (${rows} rows)`;
+        ? `is nonzero only where ${outcomeColumn} ${positive} (${rows} rows)`
+        : `is nonzero wherever ${outcomeColumn} ${positive} (${rows} rows)`;
     console.error(`warning: feature "${feature}" ${how}, like an outcome measured after the treatment; leave it out with --features`);
   }
   const model = await fitUpliftModel({
@@ -175,7 +177,9 @@ async function runFit(argv: string[]): Promise<number> {
   await writeOutput(target, (write) => write(`${JSON.stringify(modelToJSON(model), null, 1)}\n`));
   console.log(`fitted ${model.arms.length} treatment(s) on ${model.rows} rows (${model.outcome} outcome "${outcomeColumn}"); wrote ${out}`);
   const described = schema.features.map((f) =>
-    f.type === 'number' ? `${f.name} (number)` : `${f.name} (${f.categories.length} value${f.categories.length === 1 ? '' : 's'})`,
+    f.type === 'number'
+      ? `${f.name} (${f.boolean ? 'true/false' : 'number'})`
+      : `${f.name} (${f.categories.length} value${f.categories.length === 1 ? '' : 's'})`,
   );
   console.log(`features: ${described.join(', ')}`);
   for (const arm of model.arms) console.log(`\n${armSummary(model, arm, { rules: 3, drivers: 0 })}`);
@@ -202,7 +206,7 @@ function armSummary(model: UpliftModel, arm: UpliftModel['arms'][number], show: 
   ];
   const d = arm.distillation;
   if (d) {
-    const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+    const kb = (bytes: number | null) => figure(bytes, (n) => `${(n / 1000).toFixed(1)} KB`);
     lines.push(
       `  served distilled: its SQL was ${kb(d.teacherSqlBytes)}, over the limit; the distilled model's is ${kb(d.sqlBytes)}, Spearman ${fixed(d.spearman, 3)} with it on the training rows (Qini there ${fixed(d.teacherQini, 4)} → ${fixed(d.qini, 4)})`,
     );
