@@ -25,22 +25,36 @@ function withTreatmentFlag(side: 'train' | 'test' | 'all'): { x: FeatureMatrix; 
 }
 
 type Timing = { fitSecondsMedian: number; fitCpuSecondsMedian: number };
+type Fit = { fit: () => unknown; dispose: (model: never) => void };
 
-/** Median wall and CPU seconds of `runs` fits after one warm-up; CPU time shows what other processes took. */
-function timed<T>(fit: () => T, dispose: (model: T) => void): Timing {
-  dispose(fit());
-  const wall: number[] = [];
-  const cpu: number[] = [];
+/**
+ * Median wall and CPU seconds of RUNS fits of each, after one warm-up each. The fits take turns (run 1: a, b, c, d;
+ * run 2: b, c, d, a; …), so a change in the shared machine's load falls on all of them alike rather than on whichever
+ * ran in that stretch. CPU time shows what other processes took.
+ */
+function timedInTurns<K extends string>(fits: Record<K, Fit>): Record<K, Timing> {
+  const names = Object.keys(fits) as K[];
+  for (const name of names) fits[name].dispose(fits[name].fit() as never);
+  const wall = new Map(names.map((name) => [name, [] as number[]]));
+  const cpu = new Map(names.map((name) => [name, [] as number[]]));
   for (let run = 0; run < RUNS; run++) {
-    const started = process.hrtime.bigint();
-    const cpuStarted = process.cpuUsage();
-    const model = fit();
-    const used = process.cpuUsage(cpuStarted);
-    wall.push(Number(process.hrtime.bigint() - started) / 1e9);
-    cpu.push((used.user + used.system) / 1e6);
-    dispose(model);
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(run + k) % names.length]!;
+      const started = process.hrtime.bigint();
+      const cpuStarted = process.cpuUsage();
+      const model = fits[name].fit();
+      const used = process.cpuUsage(cpuStarted);
+      wall.get(name)!.push(Number(process.hrtime.bigint() - started) / 1e9);
+      cpu.get(name)!.push((used.user + used.system) / 1e6);
+      fits[name].dispose(model as never);
+    }
   }
-  return { fitSecondsMedian: round(median(wall), 4), fitCpuSecondsMedian: round(median(cpu), 4) };
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      { fitSecondsMedian: round(median(wall.get(name)!), 4), fitCpuSecondsMedian: round(median(cpu.get(name)!), 4) },
+    ]),
+  ) as Record<K, Timing>;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -71,8 +85,6 @@ const train = withTreatmentFlag('train');
 const test = withTreatmentFlag('test');
 const params = { objective: 'binary', nTrees: TREES, maxDepth: 4, learningRate: 0.05, seed: 1 } as const;
 const oursFit = (threads: number) => () => fitGbdt(train.x, train.y, params, { threads });
-const oursTiming = timed(oursFit(2), () => {});
-const oursOneThreadTiming = timed(oursFit(1), () => {});
 const model = oursFit(2)();
 const oursTest = model.predict(test.x);
 // Size of the model compiled to one SQL expression, columns named as BigQuery would quote them.
@@ -94,8 +106,14 @@ const xgboostParams = (threads: number, baseScore = 0.5): XgboostParams => ({
 });
 const xgboostFit = (p: XgboostParams) => () => xgboost.train(train.x, train.y, p, TREES);
 const free = (booster: { free(): void }) => booster.free();
-const xgboostTiming = timed(xgboostFit(xgboostParams(2)), free);
-const xgboostOneThreadTiming = timed(xgboostFit(xgboostParams(1)), free);
+const loadAtStart = loadavg()[0]!;
+const timings = timedInTurns({
+  ours: { fit: oursFit(2), dispose: () => {} },
+  xgboost: { fit: xgboostFit(xgboostParams(2)), dispose: free },
+  oursOneThread: { fit: oursFit(1), dispose: () => {} },
+  xgboostOneThread: { fit: xgboostFit(xgboostParams(1)), dispose: free },
+});
+const { ours: oursTiming, xgboost: xgboostTiming, oursOneThread: oursOneThreadTiming, xgboostOneThread: xgboostOneThreadTiming } = timings;
 
 /** Train and test log-loss of xgboost with these parameters, and ours minus its on the test rows. */
 function xgboostLogLoss(p: XgboostParams) {
@@ -170,12 +188,13 @@ console.log(
     maxDepth: params.maxDepth,
     learningRate: params.learningRate,
     runs: RUNS,
-    loadAverage: round(loadavg()[0]!, 2),
+    loadAverage: { atStart: round(loadAtStart, 2), atEnd: round(loadavg()[0]!, 2) },
     ours: {
       threads: 2,
       ...oursTiming,
       oneThreadFitSecondsMedian: oursOneThreadTiming.fitSecondsMedian,
-      trainLogLoss: round(meanLoss('binary', train.y, model.predictMargin(train.x)), 6),
+      // computed as xgboost's is: from probabilities, clipped as its float32 output needs
+      trainLogLoss: round(meanLogLoss(train.y, model.predict(train.x)), 6),
       testLogLoss: round(meanLogLoss(test.y, oursTest), 6),
       // For scale: the test log-loss of predicting the training visit rate for everyone.
       testLogLossBaseRate: round(meanLoss('binary', test.y, new Float64Array(test.y.length).fill(model.baseScore)), 6),
