@@ -399,6 +399,13 @@ describe('aether uplift (end to end)', () => {
       spend.stderr,
       /warning: feature "visit" is nonzero wherever spend is nonzero \(\d+ rows\), like an outcome measured after/,
     );
+    // a true/false flag reads as one
+    const withFlag = join(dir, 'flag.csv');
+    writeFileSync(withFlag, lines.map((line, i) => `${line},${i === 0 ? 'clicked' : line.endsWith(',1') && i % 2 === 0}`).join('\n'));
+    const flag = fit(withFlag, join(dir, 'flag.json'), '--learner', 't');
+    assert.equal(flag.code, 0, flag.stderr);
+    assert.match(flag.stderr, /warning: feature "clicked" is true only where visit is 1 \(\d+ rows\)/);
+    assert.match(flag.stdout, /features: .*clicked \(true\/false\)/);
   });
 
   it('refuses a feature named twice, or a flag given twice, as a usage error before fitting', () => {

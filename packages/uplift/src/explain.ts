@@ -316,7 +316,10 @@ function phraseText(p: Phrase, shown: (threshold: number) => string): string {
   if (p.is !== undefined) return `${p.column} is ${p.is}`;
   if (p.isNot.length === 1) return `${p.column} is not ${p.isNot[0]}`;
   if (p.isNot.length > 1) return `${p.column} is none of ${p.isNot.join(', ')}`;
-  if (p.flag !== undefined) return `${p.column} is ${p.boolean ? p.flag === 1 : p.flag}`;
+  if (p.flag !== undefined) {
+    const text = `${p.column} is ${p.boolean ? p.flag === 1 : p.flag}`;
+    return p.orMissing ? `(${text} or ${p.column} is missing)` : text;
+  }
   if (p.lower !== undefined && p.upper !== undefined) return `${shown(p.lower)} < ${p.column} ≤ ${shown(p.upper)}`;
   if (p.lower === undefined) return `${p.column} ≤ ${shown(p.upper!)}`;
   // an upper bound leaves the missing values out; a lower bound alone keeps them
@@ -328,7 +331,8 @@ function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds, sh
   if (conditions.length === 0) return 'everyone';
   const phrases = new Map<string, Phrase>();
   for (const c of conditions) {
-    const binary = kinds.binary.has(c.column);
+    // a boolean feature reads as a flag with missing values too (a warehouse BOOL with NULLs)
+    const binary = kinds.binary.has(c.column) || kinds.booleans.has(c.column);
     const test = oneHotTest(c, kinds);
     const column = test ? test.feature : c.column;
     const phrase = phrases.get(column) ?? { column, isNot: [] };
@@ -341,6 +345,7 @@ function conditionsText(conditions: readonly Condition[], kinds: ColumnKinds, sh
     } else if (binary && c.threshold === 0.5) {
       phrase.flag = c.op === '>' ? 1 : 0;
       phrase.boolean = kinds.booleans.has(column);
+      phrase.orMissing = c.orMissing === true;
     } else if (c.op === '>') {
       phrase.lower = c.threshold;
       phrase.orMissing = c.orMissing === true;

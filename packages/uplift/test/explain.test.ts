@@ -189,6 +189,17 @@ describe('explainUplift', () => {
       booleanTexts.rules.map((r) => r.text.split(':')[0]),
       ['vip=1 is true', 'vip=1 is false'],
     );
+    // with missing values (NULLs of a warehouse BOOL), which the tree sends right, with the trues
+    const gappy = featureMatrix(['vip=1'], [flag.map((v, i) => (i % 10 === 0 ? Number.NaN : v))]);
+    const gappyTexts = explainUplift(
+      (m) => m.columns[0]!.map((v) => (Number.isNaN(v) ? 1 : v)),
+      { x: gappy, t, y },
+      { seed: 1, maxDepth: 1, schema: booleanSchema },
+    );
+    assert.deepEqual(
+      gappyTexts.rules.map((r) => r.text.split(':')[0]),
+      ['(vip=1 is true or vip=1 is missing)', 'vip=1 is false'],
+    );
   });
 
   it('refuses a number of importance rows that is not a whole number ≥ 1', () => {

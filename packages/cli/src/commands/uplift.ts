@@ -155,11 +155,13 @@ async function runFit(argv: string[]): Promise<number> {
   }
   const x = await encodeFile(dataPath, schema, y.length);
   const positive = outcomeTypeOf(y) === 'binary' ? 'is 1' : 'is nonzero';
+  const flags = new Set(schema.features.flatMap((f) => (f.type === 'number' && f.boolean ? [f.name] : [])));
   for (const { feature, relation, rows } of outcomeLikeFeatures(schema, x, y)) {
+    const set = flags.has(feature) ? 'is true' : 'is nonzero';
     const how =
       relation === 'implies-outcome'
-        ? `is nonzero only where ${outcomeColumn} ${positive} (${rows} rows)`
-        : `is nonzero wherever ${outcomeColumn} ${positive} (${rows} rows)`;
+        ? `${set} only where ${outcomeColumn} ${positive} (${rows} rows)`
+        : `${set} wherever ${outcomeColumn} ${positive} (${rows} rows)`;
     console.error(`warning: feature "${feature}" ${how}, like an outcome measured after the treatment; leave it out with --features`);
   }
   const model = await fitUpliftModel({
