@@ -54,7 +54,12 @@ describe('aether uplift (end to end)', () => {
     assert.match(run.stdout, /\nfeatures: age \(number\), segment \(2 values\)\n/);
     assert.match(
       run.stderr,
-      /^fitting "email" against "none" \(1 of 1\): 1500 rows, 3 candidates × 3 inner fits\n {2}chose T\[linear\(l2=[\d.e-]+\)\] in \d+\.\d s\n$/,
+      /^fitting "email" against "none" \(1 of 1\): 1500 rows, 3 candidates × 3 inner fits\n( {2}inner fits of T\[linear\(l2=[\d.e-]+\)\] done \([123] of 3, \d+\.\d s\)\n){3} {2}refitting T\[linear\(l2=[\d.e-]+\)\] on all 1500 rows \(\d+\.\d s\)\n {2}chose T\[linear\(l2=[\d.e-]+\)\] in \d+\.\d s; now the ATE, the inner Qini's bootstrap and the rules\n$/,
+    );
+    // the progress of the inner fits counts 1, 2, 3 whichever candidate ends first
+    assert.deepEqual(
+      [...run.stderr.matchAll(/done \((\d) of 3/g)].map((m) => m[1]),
+      ['1', '2', '3'],
     );
     assert.match(
       run.stdout,

@@ -48,6 +48,8 @@ export type AutoSelectOptions = {
   steps?: number;
   /** Threads for the inner fits (default: one per core); the result does not depend on it. */
   workers?: number;
+  /** A line as each candidate's inner fits end and as the refit starts: on millions of rows selection takes an hour. */
+  onProgress?: (message: string) => void;
 };
 
 /** What `--learner auto` uses: 3 folds repeated twice (selection noise is the main risk on weak effects), 10 steps. */
@@ -117,7 +119,11 @@ export async function autoSelect(candidates: readonly LearnerSpec[], data: ArmDa
   }));
   const views = foldViews(data, splits);
   const jobs = candidates.map((spec, c) => ({ spec, seeds: splits.map((_, r) => options.seed + 1000 * (c + 1) + 100 * r) }));
-  const oofs = await outOfFoldAll(jobs, data, splits, options.workers);
+  const started = performance.now();
+  const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const oofs = await outOfFoldAll(jobs, data, splits, options.workers, (c, done) =>
+    options.onProgress?.(`  inner fits of ${describeSpec(candidates[c]!)} done (${done} of ${candidates.length}, ${seconds()})`),
+  );
   const scored = candidates.map((spec, c) => {
     const oof = oofs[c]!;
     const foldQini = foldScores(oof, views);
@@ -170,6 +176,7 @@ export async function autoSelect(candidates: readonly LearnerSpec[], data: ArmDa
   const blendOutOfFold = sum.map((s) => s.map((v) => v / steps));
   const calibration = calibrationOf(blendOutOfFold, data);
   const spec: LearnerSpec = { meta: 'calibrated', inner: selected, intercept: calibration.intercept, slope: calibration.slope };
+  options.onProgress?.(`  refitting ${describeSpec(selected)} on all ${data.x.rows} rows (${seconds()})`);
   return {
     model: fitCate(spec, data, options.seed),
     report: {

@@ -65,15 +65,25 @@ export function defaultWorkers(jobs: number): number {
   return Math.max(1, Math.min(availableParallelism(), jobs));
 }
 
-/** Out-of-fold predictions of every job (per job, one array per split), on `workers` threads (1: this thread). */
+/**
+ * Out-of-fold predictions of every job (per job, one array per split), on `workers` threads (1: this thread);
+ * `onJobDone(index, done)` after each job, in the order they finish.
+ */
 export async function outOfFoldAll(
   jobs: readonly OutOfFoldJob[],
   data: ArmData,
   splits: Split[],
   workers = defaultWorkers(jobs.length),
+  onJobDone?: (index: number, done: number) => void,
 ): Promise<Float64Array[][]> {
   if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`workers must be an integer ≥ 1, got ${workers}`);
-  if (workers === 1 || jobs.length <= 1) return jobs.map((job) => outOfFoldJob(job, data, splits));
+  let done = 0;
+  if (workers === 1 || jobs.length <= 1)
+    return jobs.map((job, index) => {
+      const oof = outOfFoldJob(job, data, splits);
+      onJobDone?.(index, ++done);
+      return oof;
+    });
   const results = new Array<Float64Array[]>(jobs.length);
   const input: WorkerInput = { data: sharedArmData(data), splits };
   let next = 0;
@@ -99,6 +109,7 @@ export async function outOfFoldAll(
       worker.on('message', (message: WorkerResult) => {
         if ('error' in message) return finish(new Error(message.error));
         results[message.index] = message.oof;
+        onJobDone?.(message.index, ++done);
         send();
       });
       worker.on('error', finish);

@@ -206,13 +206,16 @@ export async function fitUpliftModel(input: UpliftFitInput): Promise<UpliftModel
       repeats,
       steps: input.learner === 'auto' ? AUTO_SELECT_DEFAULTS.steps : 1,
       ...(input.workers === undefined ? {} : { workers: input.workers }),
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     }).catch((error: Error) => {
       throw new Error(`${armName}: ${error.message}`);
     });
     let treated = 0;
     for (const flag of t) treated += flag;
     const { model: cate, distillation } = withinSqlLimit(selection.model, data.x, data, columns, seed);
-    input.onProgress?.(`  chose ${selection.report.winner} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    input.onProgress?.(
+      `  chose ${selection.report.winner} in ${((performance.now() - started) / 1000).toFixed(1)} s; now the ATE, the inner Qini's bootstrap and the rules`,
+    );
     arms.push({
       treatment: value,
       rows: { treated, control: t.length - treated },
