@@ -332,6 +332,10 @@ function flagValue(cell: string): number {
   return value === 0 || value === 1 ? value : Number.NaN;
 }
 
+/** The names of the schema's boolean features (true/false columns, encoded 1/0). */
+export const booleanFeatureNames = (schema: FeatureSchema): Set<string> =>
+  new Set(schema.features.flatMap((f) => (f.type === 'number' && f.boolean ? [f.name] : [])));
+
 /** The numeric features of `schema` that hold a value (not missing) on at least one row of `x`, encoded with it. */
 export function numericFeaturesWithValues(schema: FeatureSchema, x: FeatureMatrix): string[] {
   return schema.features.flatMap((f) => {

@@ -7,7 +7,7 @@
  * on a small rule), otherwise the difference in means with its Wald interval.
  */
 import { type AteEstimate, differenceInMeans, differenceInProportions } from './ate.ts';
-import { encodedNames, type FeatureSchema } from './encoding.ts';
+import { booleanFeatureNames, encodedNames, type FeatureSchema } from './encoding.ts';
 import { type FeatureMatrix, featureMatrix, takeRows } from './matrix.ts';
 import { descendingOrder } from './metrics.ts';
 import { createRandom } from './random.ts';
@@ -401,7 +401,7 @@ export function explainUplift(
   // 0/1 flags (e.g. `womens`) read better as "womens is 1" than as "womens > 0.5".
   const isFlag = ({ levels: values, missing }: ColumnLevels) => missing === 0 && values.every((v) => v === 0 || v === 1);
   const binary = new Set(x.names.filter((_, j) => isFlag(levels[j]!)));
-  const booleans = new Set(options.schema?.features.flatMap((f) => (f.type === 'number' && f.boolean ? [f.name] : [])));
+  const booleans = options.schema ? booleanFeatureNames(options.schema) : new Set<string>();
   const kinds: ColumnKinds = { binary, oneHot: oneHotColumns(x.names, binary, options.schema), booleans };
   const shown: ThresholdText = (column, threshold) => thresholdText(threshold, levels[x.names.indexOf(column)]!.levels);
   const scale = options.unitScale ?? 1;

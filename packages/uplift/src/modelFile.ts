@@ -161,7 +161,7 @@ function checkArms(model: UpliftModel, listed: unknown): void {
   model.arms.forEach((arm, k) => {
     // explain prints the calibration from the report, predictions take the model's: one must not be edited alone
     const spec = arm.cate.spec;
-    const reported = (arm.selection as { calibration: { slope: unknown } }).calibration.slope;
+    const reported = arm.selection.calibration.slope;
     if (spec.meta === 'calibrated' && reported !== spec.slope)
       throw new Error(
         `model file: arms[${k}].selection.calibration.slope ${reported} is not the model's (arms[${k}].cate.spec.slope ${spec.slope})`,

@@ -152,10 +152,11 @@ async function* csvRows(table: TableDefinition, file: string): AsyncGenerator<So
   if (header === null) throw new ImportError(name, [{ file: name, line: 1, column: null, message: 'is empty: no header line' }], 0);
 }
 
-// Lines are split on Latin-1 text (one character per byte, so no byte is lost or replaced), then each is decoded as
-// strict UTF-8, so that a byte that is not UTF-8 is reported on its line rather than replaced by U+FFFD; only a line
-// that fails is searched for the byte.
-
+/**
+ * Lines are split on Latin-1 text (one character per byte, so no byte is lost or replaced), then each is decoded as
+ * strict UTF-8, so that a byte that is not UTF-8 is reported on its line rather than replaced by U+FFFD; only a line
+ * that fails is searched for the byte.
+ */
 async function* ndjsonRows(file: string): AsyncGenerator<SourceRow> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'latin1' }), crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatCsvRows } from '@aether/csv/csv';
 import {
+  booleanFeatureNames,
   cellText,
   encodedNames,
   type FeatureSchema,
@@ -155,7 +156,7 @@ async function runFit(argv: string[]): Promise<number> {
   }
   const x = await encodeFile(dataPath, schema, y.length);
   const positive = outcomeTypeOf(y) === 'binary' ? 'is 1' : 'is nonzero';
-  const flags = new Set(schema.features.flatMap((f) => (f.type === 'number' && f.boolean ? [f.name] : [])));
+  const flags = booleanFeatureNames(schema);
   for (const { feature, relation, rows } of outcomeLikeFeatures(schema, x, y)) {
     const set = flags.has(feature) ? 'is true' : 'is nonzero';
     const how =
