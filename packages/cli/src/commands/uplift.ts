@@ -1,9 +1,9 @@
 /**
- * `aether uplift fit|predict|evaluate|sql`: the analyst's way to fit a CATE model on a CSV of a randomised campaign,
- * score another CSV, evaluate it on labelled rows, and print the model as SQL for the warehouse.
+ * `aether uplift fit|predict|evaluate|explain|sql|split`: the analyst's way to fit a CATE model on a CSV of a
+ * randomised campaign, score another CSV, evaluate it on labelled rows, print the model as SQL for the warehouse, and
+ * split a campaign's file into training and test rows.
  */
 import { existsSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatCsvRows } from '@aether/csv/csv';
 import {
   booleanFeatureNames,
@@ -23,7 +23,6 @@ import {
   fitUpliftModel,
   LEARNER_CHOICES,
   type LearnerChoice,
-  MAX_SEED,
   outcomeTypeOf,
   predictUplift,
   type UpliftEvaluation,
@@ -32,6 +31,8 @@ import {
 import { type Command, commandGroup, UsageError } from '../command.ts';
 import { CHUNK_ROWS, encode, encodeFile, readLabelled, scanTrainingFile } from './upliftData.ts';
 import { outputPath, readCsvChunks, readModel, writeOutput } from './upliftFiles.ts';
+import { options, required, seedOption } from './upliftOptions.ts';
+import { runSplit } from './upliftSplit.ts';
 
 const USAGE = `Usage: aether uplift <subcommand> [options]
 
@@ -46,38 +47,14 @@ Subcommands:
             (per treatment: the ATE, what drives the uplift, and the rules with their effects)
   sql       --model model.json [--dialect duckdb|bigquery] [--out model.sql.json]
             (one SQL expression per treatment over the feature columns)
+  split     --data all.csv (--by parts.csv | --test-share S [--stratify a,b] [--seed N])
+            --train train.csv --test test.csv
+            (every row into one of the two files: as parts.csv lists them, each line a 0-based data row
+            and train or test, or at random, round(S × size) rows of each stratum to the test file)
 
 Features default to every column except the treatment and the outcome; string columns are one-hot encoded with the
 categories seen at fit time (unseen values score as all-zero). --learner auto (default) picks the learner and its
 capacity by inner cross-validated Qini on the training rows.`;
-
-type Options = Record<string, string | boolean | undefined>;
-
-function options(argv: string[], spec: Record<string, 'string' | 'boolean'>): Options {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])),
-      strict: true,
-      allowPositionals: false,
-      tokens: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  // parseArgs keeps the last of a repeated option: which one was meant is not ours to guess
-  const given = (parsed.tokens ?? []).flatMap((token) => (token.kind === 'option' ? [token.name] : []));
-  const twice = given.find((name, i) => given.indexOf(name) !== i);
-  if (twice !== undefined) throw new UsageError(`--${twice} is given more than once`);
-  return parsed.values as Options;
-}
-
-function required(values: Options, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
-  return value;
-}
 
 /** Says on stderr which values were scored as none of the model's categories (not an error: the schema allows it). */
 function reportUnseen(unseen: readonly UnseenCategory[]): void {
@@ -122,11 +99,7 @@ async function runFit(argv: string[]): Promise<number> {
   const learner = (v.learner ?? 'auto') as string;
   if (!(LEARNER_CHOICES as readonly string[]).includes(learner))
     throw new UsageError(`--learner must be one of ${LEARNER_CHOICES.join('|')}, got "${learner}"`);
-  const seedText = (v.seed ?? '0') as string;
-  const seed = Number(seedText);
-  // the generators take 32 bits: a larger seed would give the model of another seed
-  if (!/^\d+$/.test(seedText) || seed > MAX_SEED)
-    throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED}, got "${seedText}"`);
+  const seed = seedOption(v);
   const listed =
     typeof v.features === 'string'
       ? v.features.split(',').filter((f) => f.trim() !== '') // a name is taken as given first, so " age" can pick that column
@@ -350,6 +323,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   evaluate: runEvaluate,
   explain: runExplain,
   sql: runSql,
+  split: runSplit,
 };
 
 export const upliftCommand: Command = commandGroup({
