@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { writeOutputs } from '../src/commands/upliftFiles.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const FILES = fileURLToPath(new URL('../src/commands/upliftFiles.ts', import.meta.url));
@@ -151,6 +163,33 @@ describe('aether uplift output and input files', () => {
       assert.equal(await exited, code);
       assert.deepEqual(partials(), []);
       assert.equal(existsSync(out), false);
+    });
+  }
+
+  for (const earlier of [true, false]) {
+    it(`replaces files written together only together: a failed rename puts back the one already replaced (${earlier ? 'an earlier file' : 'no earlier file'})`, async () => {
+      const first = join(dir, `pair-${earlier}-train.csv`);
+      const second = join(dir, `pair-${earlier}-test.csv`);
+      if (earlier) writeFileSync(first, 'earlier train\n');
+      writeFileSync(second, 'earlier test\n');
+      await assert.rejects(
+        writeOutputs([first, second], ([writeFirst, writeSecond]) => {
+          writeFirst!('new train\n');
+          writeSecond!('new test\n');
+          // the second rename then fails: a partial file cannot replace a directory that holds a file
+          rmSync(second);
+          mkdirSync(second);
+          writeFileSync(join(second, 'kept'), '');
+        }),
+        /cannot write .*pair-\w+-test\.csv: .*; .*pair-\w+-train\.csv and .*pair-\w+-test\.csv are as they were/,
+      );
+      if (earlier) assert.equal(readFileSync(first, 'utf8'), 'earlier train\n');
+      else assert.equal(existsSync(first), false);
+      assert.deepEqual(readdirSync(second), ['kept']);
+      assert.deepEqual(
+        readdirSync(dir).filter((name) => name.includes('.partial-') || name.includes('.previous-')),
+        [],
+      );
     });
   }
 

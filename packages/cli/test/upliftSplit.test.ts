@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -51,7 +62,7 @@ describe('aether uplift split --by (a fixed split)', () => {
     const parts = file('parts.csv', 'row_index,fold\n3,test\n0,train\n1,test\n4,train\n2,train\n');
     const run = split('--data', small, '--by', parts);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, `wrote ${train} (3 rows) and ${test} (2 rows)\n`);
+    assert.equal(run.stdout, `wrote ${train} (3 rows) and ${test} (2 rows, 40.0% of 5)\n`);
     assert.deepEqual(read(train).header, ['id', 'note', 'arm']);
     assert.deepEqual(read(train).rows, [smallRows[0], smallRows[2], smallRows[4]]);
     assert.deepEqual(read(test).rows, [smallRows[1], smallRows[3]]);
@@ -75,7 +86,7 @@ describe('aether uplift split --by (a fixed split)', () => {
     [
       'an index that is not a whole number',
       'i,p\n0,train\nx,test\n',
-      /parts-\d\.csv: line 3, column "i": expected a data row index \(a whole number from 0\), got "x"/,
+      /parts-\d\.csv: line 3, column "i": expected a data row index \(a whole number from 0 to 2147483646\), got "x"/,
     ],
     ['a part other than train or test', 'i,p\n0,train\n1,val\n', /line 3, column "p": expected train or test, got "val"/],
     ['a row listed twice', 'i,p\n0,train\n1,test\n0,test\n', /line 4: data row 0 is listed twice \(first on line 2\)/],
@@ -90,7 +101,17 @@ describe('aether uplift split --by (a fixed split)', () => {
       /line 7 lists data row 9, but .*small\.csv has 5 data rows \(0 to 4\)/,
     ],
     ['three columns', 'i,p,q\n0,train,1\n', /expected two columns \(a data row's 0-based index, then train or test\), found 3: i, p, q/],
-    ['no test rows', 'i,p\n0,train\n1,train\n2,train\n3,train\n4,train\n', /puts no row of .*small\.csv in the test file/],
+    ['no test rows', 'i,p\n0,train\n1,train\n2,train\n3,train\n4,train\n', /parts-\d\.csv puts no row in the test file/],
+    [
+      'no header line',
+      '0,train\n1,test\n2,train\n3,test\n4,train\n',
+      /line 1 reads as a data line \(0, train\): the file needs a header line first/,
+    ],
+    [
+      'an index past the largest row count',
+      'i,p\n2147483647,test\n',
+      /expected a data row index \(a whole number from 0 to 2147483646\), got "2147483647"/,
+    ],
   ];
   refusals.forEach(([what, text, message], k) => {
     it(`refuses a parts file with ${what}, naming where, and writes nothing`, () => {
@@ -150,10 +171,119 @@ describe('aether uplift split --test-share (a random split)', () => {
     assertNothingWritten();
   });
 
+  it('reads a share as a number (3e-1, spaces around it)', () => {
+    for (const share of ['3e-1', ' 0.3 ', '.3']) {
+      const run = split('--data', data, '--test-share', share, '--seed', '5');
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(read(test).rows.length, 180, share);
+    }
+  });
+
+  it('keeps strata apart whatever their cells hold (a NUL included)', () => {
+    const nul = file('nul.csv', 'a,b,c\np\0,q,1\np,\0q,2\nz,z,3\nz,z,4\nz,z,5\n');
+    const run = split('--data', nul, '--test-share', '0.4', '--stratify', 'a,b');
+    assert.equal(run.code, 0, run.stderr);
+    // round(0.4 × 1) = 0 for each of the two one-row strata, round(0.4 × 3) = 1 for z
+    assert.deepEqual(
+      read(test).rows.map((r) => r[0]),
+      ['z'],
+    );
+  });
+
+  it('warns when the strata are too small for the test file to come near the share', () => {
+    const triples = file('triples.csv', `id,g\n${Array.from({ length: 300 }, (_, i) => `${i},${Math.floor(i / 3)}`).join('\n')}\n`);
+    const run = split('--data', triples, '--test-share', '0.4', '--stratify', 'g');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /\(100 rows, 33\.3% of 300\)/);
+    assert.match(
+      run.stderr,
+      /warning: the test file holds 33\.3% of the rows, not 40%: each of the 100 strata by g gives round\(share × its size\) rows/,
+    );
+    const one = split('--data', triples, '--test-share', '0.4', '--stratify', 'id');
+    assert.equal(one.code, 1);
+    assert.match(one.stderr, /no row goes to the test file: --test-share 0\.4 of 300 rows in 300 strata by id/);
+  });
+
+  it('says so when the data file changes between its two reads, and writes nothing', async () => {
+    writeEarlier();
+    const lines = Array.from({ length: 300_000 }, (_, i) => `${i},${'abc'[i % 3]}`);
+    const growing = file('growing.csv', `id,arm\n${lines.join('\n')}\n`);
+    const child = spawn(process.execPath, [
+      MAIN,
+      'uplift',
+      'split',
+      '--data',
+      growing,
+      '--test-share',
+      '0.3',
+      '--train',
+      train,
+      '--test',
+      test,
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // the outputs open after the first read: the file then loses its second half before the second read ends
+    for (let waited = 0; !readdirSync(dir).some((name) => name.includes('.partial-')); waited += 5) {
+      assert.ok(waited < 60_000, 'the split never opened its outputs');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    truncateSync(growing, Buffer.byteLength(`id,arm\n${lines.slice(0, 150_000).join('\n')}\n`));
+    assert.equal(await exit, 1);
+    assert.match(stderr, /growing\.csv changed while it was split \(it has 150000 rows where 300000 were first read\): split it again/);
+    assertNothingWritten();
+  });
+
+  it('says a directory given as --data is one', () => {
+    const run = split('--data', dir, '--test-share', '0.3');
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /cannot read .*: it is a directory, not a CSV file/);
+  });
+
   it('refuses a --stratify column the file does not have', () => {
     const run = split('--data', data, '--test-share', '0.3', '--stratify', 'arm,segment');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /--stratify column "segment" not found; columns are: id, arm, visit/);
+  });
+});
+
+describe('aether uplift split: stopped', () => {
+  it('leaves no partial file and both earlier outputs as they were when stopped by a signal while writing', async () => {
+    writeEarlier();
+    const fifo = join(dir, 'slow.fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const parts = file('fifo-parts.csv', 'i,p\n0,train\n1,test\n');
+    // --by reads its data once, so a FIFO that is not yet at its end holds the split in its write pass, outputs open
+    const child = spawn(process.execPath, [MAIN, 'uplift', 'split', '--data', fifo, '--by', parts, '--train', train, '--test', test]);
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const partials = () => readdirSync(dir).filter((name) => name.includes('.partial-'));
+    const until = async (done: () => boolean, what: string) => {
+      for (let waited = 0; !done(); waited += 50) {
+        assert.ok(waited < 20_000, what);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    let writer = -1;
+    await until(() => {
+      try {
+        writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK); // fails until the split opens it to read
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'the split never opened its data');
+    writeSync(writer, 'id,note,arm\n0,a,x\n');
+    await until(() => partials().length === 2, 'the split never opened its outputs');
+    child.kill('SIGTERM');
+    await until(() => partials().length === 0, 'the partial files were not removed');
+    closeSync(writer); // the read the split was waiting in ends, and so can its exit
+    assert.equal(await exit, 143);
+    assert.equal(readFileSync(train, 'utf8'), 'earlier train\n');
+    assert.equal(readFileSync(test, 'utf8'), 'earlier test\n');
+    rmSync(fifo);
   });
 });
 
@@ -164,11 +294,17 @@ describe('aether uplift split: usage', () => {
     ['both splits', ['--data', small, '--by', parts, '--test-share', '0.3'], /--by and --test-share are two ways to split/],
     ['--seed with --by', ['--data', small, '--by', parts, '--seed', '3'], /--seed is for a random split/],
     ['--stratify with --by', ['--data', small, '--by', parts, '--stratify', 'arm'], /--stratify is for a random split/],
-    ['a share of 0', ['--data', small, '--test-share', '0'], /--test-share must be a number between 0 and 1 \(e\.g\. 0\.3\), got "0"/],
+    [
+      'a share of 0',
+      ['--data', small, '--test-share', '0'],
+      /--test-share must be a number between 0 and 1, not either \(e\.g\. 0\.3\), got "0"/,
+    ],
     ['a share of 1', ['--data', small, '--test-share', '1'], /got "1"/],
     ['a share in percent', ['--data', small, '--test-share', '30'], /got "30"/],
+    ['a share that reads as 1', ['--data', small, '--test-share', '0.9999999999999999999'], /got "0\.9999999999999999999"/],
+    ['an empty share', ['--data', small, '--test-share', ' '], /got " "/],
     ['a negative share', ['--data', small, '--test-share=-0.3'], /got "-0\.3"/],
-    ['a stratum listed twice', ['--data', small, '--test-share', '0.3', '--stratify', 'arm,arm'], /--stratify lists "arm" twice/],
+    ['a stratum listed twice', ['--data', small, '--test-share', '0.3', '--stratify', 'arm, arm'], /--stratify lists "arm" twice/],
     [
       'a seed too large',
       ['--data', small, '--test-share', '0.3', '--seed', '4294967296'],

@@ -3,7 +3,6 @@
  * randomised campaign, score another CSV, evaluate it on labelled rows, print the model as SQL for the warehouse, and
  * split a campaign's file into training and test rows.
  */
-import { existsSync, statSync } from 'node:fs';
 import { formatCsvRows } from '@aether/csv/csv';
 import {
   booleanFeatureNames,
@@ -30,7 +29,7 @@ import {
 } from '@aether/uplift/upliftModel';
 import { type Command, commandGroup, UsageError } from '../command.ts';
 import { CHUNK_ROWS, encode, encodeFile, readLabelled, scanTrainingFile } from './upliftData.ts';
-import { outputPath, readCsvChunks, readModel, writeOutput } from './upliftFiles.ts';
+import { checkReadTwice, outputPath, readCsvChunks, readModel, writeOutput } from './upliftFiles.ts';
 import { options, required, seedOption } from './upliftOptions.ts';
 import { runSplit } from './upliftSplit.ts';
 
@@ -89,8 +88,7 @@ async function runFit(argv: string[]): Promise<number> {
     out: 'string',
   });
   const dataPath = required(v, 'data');
-  if (existsSync(dataPath) && !statSync(dataPath).isFile())
-    throw new UsageError(`--data ${dataPath} is not a regular file: fit reads it twice, which a pipe or a device cannot be`);
+  checkReadTwice(dataPath, 'fit');
   const treatmentColumn = required(v, 'treatment');
   const control = required(v, 'control');
   const outcomeColumn = required(v, 'outcome');

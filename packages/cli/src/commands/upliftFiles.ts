@@ -7,6 +7,7 @@ import {
   accessSync,
   closeSync,
   constants,
+  copyFileSync,
   existsSync,
   lstatSync,
   openSync,
@@ -35,6 +36,14 @@ function checkReadable(path: string): void {
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }
   if (statSync(path).isDirectory()) throw new Error(`cannot read ${path}: it is a directory, not a CSV file`);
+}
+
+/** Refuses a `--data` that `reader` (e.g. "fit") must read twice and cannot: a pipe or a device. */
+export function checkReadTwice(path: string, reader: string): void {
+  if (!existsSync(path)) return; // readCsvChunks names the missing file
+  checkReadable(path);
+  if (!statSync(path).isFile())
+    throw new UsageError(`--data ${path} is not a regular file: ${reader} reads it twice, which a pipe or a device cannot be`);
 }
 
 /** The CSV file in tables of at most `rowsPerChunk` rows (at least one data row in all); errors name the file. */
@@ -137,34 +146,92 @@ function lstatOrUndefined(path: string) {
  * returns: if `fill` or a write fails, or the process is stopped by SIGINT, SIGTERM or SIGHUP meanwhile, `path` is untouched
  * and the partial file removed.
  */
-export async function writeOutput(path: string, fill: (write: (text: string) => void) => void | Promise<void>): Promise<void> {
-  const partial = `${path}.partial-${process.pid}`;
-  const io = <T>(step: () => T): T => {
+export function writeOutput(path: string, fill: (write: (text: string) => void) => void | Promise<void>): Promise<void> {
+  return writeOutputs([path], ([write]) => fill(write!));
+}
+
+/**
+ * writeOutput for several files that belong together (a split's training and test files): each is written beside its
+ * path, and they replace their paths only together. If a rename fails after others succeeded, those are put back (from
+ * copies of the files they replaced), so a failure leaves every path as it was.
+ */
+export async function writeOutputs(
+  paths: readonly string[],
+  fill: (writes: ((text: string) => void)[]) => void | Promise<void>,
+): Promise<void> {
+  const partials = paths.map((path) => `${path}.partial-${process.pid}`);
+  const io = <T>(path: string, step: () => T): T => {
     try {
       return step();
     } catch (error) {
       throw new Error(`cannot write ${path}: ${(error as Error).message}`);
     }
   };
-  const fd = io(() => openSync(partial, 'w'));
+  const fds: number[] = [];
+  const removePartials = () => {
+    for (const fd of fds) {
+      if (fd < 0) continue; // closed already
+      try {
+        closeSync(fd);
+      } catch {
+        // a failed close leaves nothing to close
+      }
+    }
+    for (const partial of partials) rmSync(partial, { force: true });
+  };
   const stop = (signal: NodeJS.Signals) => {
-    rmSync(partial, { force: true });
+    removePartials();
     process.exit(128 + osConstants.signals[signal]); // the exit code a shell gives a process the signal killed
   };
   process.once('SIGINT', stop).once('SIGTERM', stop).once('SIGHUP', stop);
   try {
-    await fill((text) => io(() => writeSync(fd, text)));
-    io(() => closeSync(fd));
-    io(() => renameSync(partial, path));
+    for (const [i, path] of paths.entries()) fds.push(io(path, () => openSync(partials[i]!, 'w')));
+    await fill(paths.map((path, i) => (text: string) => io(path, () => writeSync(fds[i]!, text))));
+    paths.forEach((path, i) => {
+      const fd = fds[i]!;
+      fds[i] = -1;
+      io(path, () => closeSync(fd));
+    });
+    replaceTogether(partials, paths);
   } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(partial, { force: true });
+    removePartials();
     throw error;
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGHUP', stop);
+  }
+}
+
+/** Renames each of `partials` onto its path; when one fails, the paths already replaced get their previous files back. */
+function replaceTogether(partials: readonly string[], paths: readonly string[]): void {
+  if (paths.length === 1) {
+    const [path] = paths as [string];
+    try {
+      renameSync(partials[0]!, path);
+    } catch (error) {
+      throw new Error(`cannot write ${path}: ${(error as Error).message}`);
+    }
+    return;
+  }
+  const previous = paths.map((path) => `${path}.previous-${process.pid}`);
+  const kept: boolean[] = [];
+  const replaced: number[] = [];
+  let at = 0;
+  try {
+    for (at = 0; at < paths.length; at++) {
+      kept[at] = existsSync(paths[at]!);
+      if (kept[at]) copyFileSync(paths[at]!, previous[at]!, constants.COPYFILE_FICLONE);
+    }
+    for (at = 0; at < paths.length; at++) {
+      renameSync(partials[at]!, paths[at]!);
+      replaced.push(at);
+    }
+  } catch (error) {
+    for (const i of replaced) {
+      if (kept[i]) renameSync(previous[i]!, paths[i]!);
+      else rmSync(paths[i]!, { force: true });
+    }
+    throw new Error(`cannot write ${paths[at]}: ${(error as Error).message}; ${paths.join(' and ')} are as they were`);
+  } finally {
+    for (const backup of previous) rmSync(backup, { force: true });
   }
 }
