@@ -9,6 +9,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -171,6 +172,7 @@ describe('aether uplift output and input files', () => {
       const first = join(dir, `pair-${earlier}-train.csv`);
       const second = join(dir, `pair-${earlier}-test.csv`);
       if (earlier) writeFileSync(first, 'earlier train\n');
+      const inode = earlier ? statSync(first).ino : undefined;
       writeFileSync(second, 'earlier test\n');
       await assert.rejects(
         writeOutputs([first, second], ([writeFirst, writeSecond]) => {
@@ -183,8 +185,10 @@ describe('aether uplift output and input files', () => {
         }),
         /cannot write .*pair-\w+-test\.csv: .*; .*pair-\w+-train\.csv and .*pair-\w+-test\.csv are as they were/,
       );
-      if (earlier) assert.equal(readFileSync(first, 'utf8'), 'earlier train\n');
-      else assert.equal(existsSync(first), false);
+      if (earlier) {
+        assert.equal(readFileSync(first, 'utf8'), 'earlier train\n');
+        assert.equal(statSync(first).ino, inode, 'the file itself is back, not a copy of it');
+      } else assert.equal(existsSync(first), false);
       assert.deepEqual(readdirSync(second), ['kept']);
       assert.deepEqual(
         readdirSync(dir).filter((name) => name.includes('.partial-') || name.includes('.previous-')),
@@ -192,6 +196,34 @@ describe('aether uplift output and input files', () => {
       );
     });
   }
+
+  it('fails naming the file when a write is cut short, where predict reported every row scored', () => {
+    const out = join(dir, 'limited.csv');
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        'ulimit -f 1 && exec "$@"',
+        'bash',
+        process.execPath,
+        MAIN,
+        'uplift',
+        'predict',
+        '--model',
+        model,
+        '--data',
+        train,
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /cannot write .*limited\.csv: EFBIG/);
+    assert.doesNotMatch(run.stdout, /scored/);
+    assert.equal(existsSync(out), false);
+    assert.deepEqual(partials(), []);
+  });
 
   it('fits only from a regular file, which it reads twice, and says so for a pipe', () => {
     const run = aether(fitArgs('/dev/stdin', join(dir, 'piped.json')), { pipedFrom: train });

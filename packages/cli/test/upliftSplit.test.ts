@@ -237,6 +237,14 @@ describe('aether uplift split --test-share (a random split)', () => {
     assertNothingWritten();
   });
 
+  it('says how small a test share is, with the decimals it needs, and warns of strata only where there are strata', () => {
+    const many = file('many.csv', `id,g\n${Array.from({ length: 10_000 }, (_, i) => `${i},x`).join('\n')}\n`);
+    const tiny = split('--data', many, '--test-share', '0.0001', '--stratify', 'g');
+    assert.equal(tiny.code, 0, tiny.stderr);
+    assert.equal(tiny.stdout, `wrote ${train} (9999 rows) and ${test} (1 row, 0.01% of 10000)\n`);
+    assert.equal(tiny.stderr, '', 'one stratum: the share is as near as whole rows allow');
+  });
+
   it('says a directory given as --data is one', () => {
     const run = split('--data', dir, '--test-share', '0.3');
     assert.equal(run.code, 1);
@@ -287,6 +295,30 @@ describe('aether uplift split: stopped', () => {
   });
 });
 
+describe('aether uplift split: a full disk', () => {
+  it('fails naming the file when a write is cut short (a file size limit here), and replaces nothing', () => {
+    writeEarlier();
+    const args = [
+      '--data',
+      join(HILLSTROM, 'hillstrom.csv'),
+      '--by',
+      join(HILLSTROM, 'hillstrom_split.csv'),
+      '--train',
+      train,
+      '--test',
+      test,
+    ];
+    // 64 KB per file: the first write of each part is cut short, the next one fails with EFBIG
+    const run = spawnSync('bash', ['-c', 'ulimit -f 64 && exec "$@"', 'bash', process.execPath, MAIN, 'uplift', 'split', ...args], {
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /cannot write .*(train|test)\.csv: EFBIG/);
+    assert.equal(run.stdout, '');
+    assertNothingWritten();
+  });
+});
+
 describe('aether uplift split: usage', () => {
   const parts = file('usage-parts.csv', 'i,p\n0,train\n');
   const usage: [string, string[], RegExp][] = [
@@ -304,6 +336,7 @@ describe('aether uplift split: usage', () => {
     ['a share that reads as 1', ['--data', small, '--test-share', '0.9999999999999999999'], /got "0\.9999999999999999999"/],
     ['an empty share', ['--data', small, '--test-share', ' '], /got " "/],
     ['a negative share', ['--data', small, '--test-share=-0.3'], /got "-0\.3"/],
+    ['--stratify naming no column', ['--data', small, '--test-share', '0.3', '--stratify', ',,'], /--stratify names no column/],
     ['a stratum listed twice', ['--data', small, '--test-share', '0.3', '--stratify', 'arm, arm'], /--stratify lists "arm" twice/],
     [
       'a seed too large',

@@ -3,10 +3,11 @@
  * write it, one formatted line per row, to a temporary file that the engine then loads in one step. Nothing reaches
  * the warehouse unless every row passed; the file is removed whatever happens.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableDefinition } from '@aether/contracts/warehouse';
+import { writeAll } from '@aether/csv/writeAll';
 import { validateRow } from './rowValidation.ts';
 import type { Row } from './warehouse.ts';
 
@@ -45,7 +46,7 @@ export async function withStagedRows<T>(
           text += `${staging.formatRow(row)}\n`;
           rows += 1;
         }
-        writeSync(fd, text);
+        writeAll(fd, text);
       }
     } finally {
       closeSync(fd);

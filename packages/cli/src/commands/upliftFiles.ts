@@ -9,6 +9,7 @@ import {
   constants,
   copyFileSync,
   existsSync,
+  linkSync,
   lstatSync,
   openSync,
   readFileSync,
@@ -17,12 +18,12 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeSync,
 } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, isAbsolute, sep } from 'node:path';
 import type { CsvTable } from '@aether/csv/csv';
 import { csvTableChunks } from '@aether/csv/csvFile';
+import { writeAll } from '@aether/csv/writeAll';
 import { parseModelFile } from '@aether/uplift/modelFile';
 import type { UpliftModel } from '@aether/uplift/upliftModel';
 import { UsageError } from '../command.ts';
@@ -152,8 +153,8 @@ export function writeOutput(path: string, fill: (write: (text: string) => void) 
 
 /**
  * writeOutput for several files that belong together (a split's training and test files): each is written beside its
- * path, and they replace their paths only together. If a rename fails after others succeeded, those are put back (from
- * copies of the files they replaced), so a failure leaves every path as it was.
+ * path, and they replace their paths only together. If a rename fails after others succeeded, those get back the files
+ * they held (kept under a second name until the renames are done), so a failure leaves every path as it was.
  */
 export async function writeOutputs(
   paths: readonly string[],
@@ -186,18 +187,28 @@ export async function writeOutputs(
   process.once('SIGINT', stop).once('SIGTERM', stop).once('SIGHUP', stop);
   try {
     for (const [i, path] of paths.entries()) fds.push(io(path, () => openSync(partials[i]!, 'w')));
-    await fill(paths.map((path, i) => (text: string) => io(path, () => writeSync(fds[i]!, text))));
+    await fill(paths.map((path, i) => (text: string) => io(path, () => writeAll(fds[i]!, text))));
     paths.forEach((path, i) => {
       const fd = fds[i]!;
       fds[i] = -1;
       io(path, () => closeSync(fd));
     });
     replaceTogether(partials, paths);
+    // a signal that came during the renames is handled now, as the exit code a stopped process gives
+    await new Promise((resolve) => setImmediate(resolve));
   } catch (error) {
     removePartials();
     throw error;
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGHUP', stop);
+  }
+}
+
+function keepAs(path: string, name: string): void {
+  try {
+    linkSync(path, name);
+  } catch {
+    copyFileSync(path, name, constants.COPYFILE_FICLONE);
   }
 }
 
@@ -217,9 +228,11 @@ function replaceTogether(partials: readonly string[], paths: readonly string[]):
   const replaced: number[] = [];
   let at = 0;
   try {
-    for (at = 0; at < paths.length; at++) {
+    // every path but the last may need its file back, kept under a second name (a hard link: no copy, and no
+    // permission to read it needed); a copy where the file system has no hard links
+    for (at = 0; at < paths.length - 1; at++) {
       kept[at] = existsSync(paths[at]!);
-      if (kept[at]) copyFileSync(paths[at]!, previous[at]!, constants.COPYFILE_FICLONE);
+      if (kept[at]) keepAs(paths[at]!, previous[at]!);
     }
     for (at = 0; at < paths.length; at++) {
       renameSync(partials[at]!, paths[at]!);

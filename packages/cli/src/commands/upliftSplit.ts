@@ -120,6 +120,18 @@ async function randomParts(path: string, share: number, stratify: readonly strin
   return { part: (row: number) => part[row] ?? 0, rows, train: rows - test, test, strata: strata.size };
 }
 
+const rowsText = (count: number) => `${count} row${count === 1 ? '' : 's'}`;
+
+/** `count` as a percentage of `total`, with the decimals it needs not to read 0% or 100% when it is neither. */
+function percentOf(count: number, total: number): string {
+  const percent = (100 * count) / total;
+  for (let digits = 1; digits < 10; digits++) {
+    const text = percent.toFixed(digits);
+    if ((Number(text) !== 0 || count === 0) && (Number(text) !== 100 || count === total)) return `${text}%`;
+  }
+  return `${percent}%`;
+}
+
 const USAGE_HINT = 'give --by parts.csv (a fixed split) or --test-share S (a random one)';
 
 /** `--test-share`: a number strictly between 0 and 1, as written (0.3, .3, 3e-1). */
@@ -152,6 +164,7 @@ export async function runSplit(argv: string[]): Promise<number> {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} is for a random split (--test-share); --by lists every row's part`);
   const share = shareText === undefined ? 0 : shareOption(shareText);
   const stratify = typeof v.stratify === 'string' ? v.stratify.split(',').filter((name) => name.trim() !== '') : [];
+  if (typeof v.stratify === 'string' && stratify.length === 0) throw new UsageError('--stratify names no column: list them as a,b');
   const twice = stratify.find((name, i) => stratify.findIndex((other) => other.trim() === name.trim()) !== i);
   if (twice !== undefined) throw new UsageError(`--stratify lists "${twice.trim()}" twice`);
   const seed = seedOption(v);
@@ -215,11 +228,12 @@ export async function runSplit(argv: string[]): Promise<number> {
       );
     }
   });
-  const percent = (count: number) => `${((100 * count) / rows).toFixed(1)}%`;
-  console.log(`wrote ${trainPath} (${parts.train} rows) and ${testPath} (${parts.test} rows, ${percent(parts.test)} of ${rows})`);
-  if (strataText !== '' && Math.abs(parts.test / rows - share) > 0.01)
+  console.log(
+    `wrote ${trainPath} (${rowsText(parts.train)}) and ${testPath} (${rowsText(parts.test)}, ${percentOf(parts.test, rows)} of ${rows})`,
+  );
+  if (strata > 1 && Math.abs(parts.test / rows - share) > 0.01)
     console.error(
-      `warning: the test file holds ${percent(parts.test)} of the rows, not ${+(share * 100).toPrecision(3)}%: each of the ${strataText} gives round(share × its size) rows, and most are too small for that to come near the share; stratify by fewer columns`,
+      `warning: the test file holds ${percentOf(parts.test, rows)} of the rows, not ${+(share * 100).toPrecision(3)}%: each of the ${strataText} gives round(share × its size) rows, and most are too small for that to come near the share; stratify by fewer columns`,
     );
   return 0;
 }
