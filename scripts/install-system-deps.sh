@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # System packages the tests need beyond Node: gcloud's Pub/Sub and Firestore emulators (with Java) and Chromium for
-# the browser suite. Installs only what is missing; needs root (CI here runs as root).
+# the browser suite, strace for a CLI test. Installs only what is missing; needs root (CI here runs as root).
 set -euo pipefail
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+command -v strace >/dev/null 2>&1 || missing+=(strace) # delivers a signal at a chosen system call in a CLI test
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-system-deps: installing ${missing[*]}" >&2
   apt-get update -qq

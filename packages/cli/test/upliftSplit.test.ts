@@ -295,6 +295,44 @@ describe('aether uplift split: stopped', () => {
   });
 });
 
+describe('aether uplift split: a signal during the renames', () => {
+  it('exits as a stopped process does (strace delivers SIGTERM at the first rename, then at the second)', () => {
+    for (const when of [1, 2]) {
+      const run = spawnSync(
+        'strace',
+        [
+          '-f',
+          '-o',
+          '/dev/null',
+          '-e',
+          'trace=rename',
+          '-e',
+          `inject=rename:signal=SIGTERM:when=${when}`,
+          process.execPath,
+          MAIN,
+          'uplift',
+          'split',
+          '--data',
+          small,
+          '--test-share',
+          '0.4',
+          '--train',
+          train,
+          '--test',
+          test,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(run.status, 143, `rename ${when}: ${run.stderr}`);
+      assert.equal(run.stdout, '', 'no summary: the split was stopped');
+      assert.deepEqual(
+        readdirSync(dir).filter((name) => name.includes('.partial-') || name.includes('.previous-')),
+        [],
+      );
+    }
+  });
+});
+
 describe('aether uplift split: a full disk', () => {
   it('fails naming the file when a write is cut short (a file size limit here), and replaces nothing', () => {
     writeEarlier();

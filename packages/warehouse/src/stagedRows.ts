@@ -46,7 +46,11 @@ export async function withStagedRows<T>(
           text += `${staging.formatRow(row)}\n`;
           rows += 1;
         }
-        writeAll(fd, text);
+        try {
+          writeAll(fd, text);
+        } catch (error) {
+          throw new Error(`${table.name}: cannot write the rows to the load's staging file ${path}: ${(error as Error).message}`);
+        }
       }
     } finally {
       closeSync(fd);

@@ -194,7 +194,9 @@ export async function writeOutputs(
       io(path, () => closeSync(fd));
     });
     replaceTogether(partials, paths);
-    // a signal that came during the renames is handled now, as the exit code a stopped process gives
+    // A signal that came during the renames waits in libuv's signal pipe, read in the next poll phase: the first
+    // immediate runs before it (in this loop turn's check phase), the second after, with the handler still on.
+    await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
   } catch (error) {
     removePartials();
@@ -204,11 +206,19 @@ export async function writeOutputs(
   }
 }
 
-function keepAs(path: string, name: string): void {
+/** `path` kept as `name` too: a hard link, or a copy where it cannot be linked; false when neither can be made. */
+function keepAs(path: string, name: string): boolean {
   try {
     linkSync(path, name);
+    return true;
   } catch {
+    // no hard links on this file system, or one refused for another user's file (fs.protected_hardlinks)
+  }
+  try {
     copyFileSync(path, name, constants.COPYFILE_FICLONE);
+    return true;
+  } catch {
+    return false; // e.g. another user's file this process may replace but not read
   }
 }
 
@@ -224,15 +234,15 @@ function replaceTogether(partials: readonly string[], paths: readonly string[]):
     return;
   }
   const previous = paths.map((path) => `${path}.previous-${process.pid}`);
-  const kept: boolean[] = [];
+  // per path: no file there before, its file kept under the second name, or a file that could not be kept
+  const before: ('none' | 'kept' | 'lost')[] = [];
   const replaced: number[] = [];
   let at = 0;
   try {
     // every path but the last may need its file back, kept under a second name (a hard link: no copy, and no
-    // permission to read it needed); a copy where the file system has no hard links
+    // permission to read it needed; else a copy)
     for (at = 0; at < paths.length - 1; at++) {
-      kept[at] = existsSync(paths[at]!);
-      if (kept[at]) keepAs(paths[at]!, previous[at]!);
+      before[at] = !existsSync(paths[at]!) ? 'none' : keepAs(paths[at]!, previous[at]!) ? 'kept' : 'lost';
     }
     for (at = 0; at < paths.length; at++) {
       renameSync(partials[at]!, paths[at]!);
@@ -240,10 +250,14 @@ function replaceTogether(partials: readonly string[], paths: readonly string[]):
     }
   } catch (error) {
     for (const i of replaced) {
-      if (kept[i]) renameSync(previous[i]!, paths[i]!);
-      else rmSync(paths[i]!, { force: true });
+      if (before[i] === 'kept') renameSync(previous[i]!, paths[i]!);
+      else if (before[i] === 'none') rmSync(paths[i]!, { force: true });
     }
-    throw new Error(`cannot write ${paths[at]}: ${(error as Error).message}; ${paths.join(' and ')} are as they were`);
+    const lost = replaced.filter((i) => before[i] === 'lost').map((i) => paths[i]!);
+    const asTheyWere = paths.filter((path) => !lost.includes(path));
+    throw new Error(
+      `cannot write ${paths[at]}: ${(error as Error).message}; ${asTheyWere.join(' and ')} ${asTheyWere.length === 1 ? 'is' : 'are'} as ${asTheyWere.length === 1 ? 'it was' : 'they were'}${lost.length > 0 ? `, but ${lost.join(' and ')} holds the new output: its earlier file could be neither linked nor copied to put back` : ''}`,
+    );
   } finally {
     for (const backup of previous) rmSync(backup, { force: true });
   }
