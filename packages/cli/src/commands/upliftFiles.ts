@@ -224,15 +224,6 @@ function keepAs(path: string, name: string): boolean {
 
 /** Renames each of `partials` onto its path; when one fails, the paths already replaced get their previous files back. */
 function replaceTogether(partials: readonly string[], paths: readonly string[]): void {
-  if (paths.length === 1) {
-    const [path] = paths as [string];
-    try {
-      renameSync(partials[0]!, path);
-    } catch (error) {
-      throw new Error(`cannot write ${path}: ${(error as Error).message}`);
-    }
-    return;
-  }
   const previous = paths.map((path) => `${path}.previous-${process.pid}`);
   // per path: no file there before, its file kept under the second name, or a file that could not be kept
   const before: ('none' | 'kept' | 'lost')[] = [];
@@ -253,12 +244,14 @@ function replaceTogether(partials: readonly string[], paths: readonly string[]):
       if (before[i] === 'kept') renameSync(previous[i]!, paths[i]!);
       else if (before[i] === 'none') rmSync(paths[i]!, { force: true });
     }
+    const cause = `cannot write ${paths[at]}: ${(error as Error).message}`;
+    if (paths.length === 1) throw new Error(cause); // one file: its path was never touched
     const lost = replaced.filter((i) => before[i] === 'lost').map((i) => paths[i]!);
     const asTheyWere = paths.filter((path) => !lost.includes(path));
     throw new Error(
-      `cannot write ${paths[at]}: ${(error as Error).message}; ${asTheyWere.join(' and ')} ${asTheyWere.length === 1 ? 'is' : 'are'} as ${asTheyWere.length === 1 ? 'it was' : 'they were'}${lost.length > 0 ? `, but ${lost.join(' and ')} holds the new output: its earlier file could be neither linked nor copied to put back` : ''}`,
+      `${cause}; ${asTheyWere.join(' and ')} ${asTheyWere.length === 1 ? 'is' : 'are'} as ${asTheyWere.length === 1 ? 'it was' : 'they were'}${lost.length > 0 ? `, but ${lost.join(' and ')} holds the new output: its earlier file could be neither linked nor copied to put back` : ''}`,
     );
   } finally {
-    for (const backup of previous) rmSync(backup, { force: true });
+    for (const backup of previous.slice(0, -1)) rmSync(backup, { force: true }); // the last path keeps none
   }
 }
